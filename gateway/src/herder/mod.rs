@@ -4,6 +4,7 @@
 
 pub mod info;
 pub mod standalone;
+pub mod status;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,60 @@
+//! `ConnectorPluginsResource`: plugin listing, plugin config definitions and validation.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use axum::Router;
+
+use crate::rest::error::{RestError, RestResult};
+use crate::rest::extract::{ConfigMap, Json, Path, QueryParams};
+use crate::rest::{herder_call, RestState};
+
+pub fn router() -> Router<RestState> {
+    Router::new()
+        .route("/connector-plugins", get(list))
+        .route("/connector-plugins/", get(list))
+        .route("/connector-plugins/{p}/config", get(config_def))
+        .route("/connector-plugins/{p}/config/validate", put(validate))
+}
+
+/// `?connectorsOnly=` defaults to true (only source and sink plugins).
+async fn list(State(state): State<RestState>, query: QueryParams) -> Response {
+    let connectors_only = query.bool_or("connectorsOnly", true);
+    axum::Json(state.herder.plugins(connectors_only)).into_response()
+}
+
+/// The KIP-891 `version` query param is accepted; version selection is the herder's job once
+/// several versions of a plugin can be installed.
+async fn config_def(State(state): State<RestState>, Path(p): Path<String>) -> RestResult<Response> {
+    let keys = state.herder.plugin_config(&p).map_err(RestError::from)?;
+    Ok(axum::Json(keys).into_response())
+}
+
+const ALIAS_SUFFIX: &str = "Connector";
+
+/// `FileStreamSinkConnector` → `FileStreamSink`; a bare "Connector" stays as it is.
+fn normalized_plugin_name(name: &str) -> &str {
+    match name.strip_suffix(ALIAS_SUFFIX) {
+        Some(stripped) if !stripped.is_empty() => stripped,
+        _ => name,
+    }
+}
+
+/// `PUT /connector-plugins/{p}/config/validate`: the body's `connector.class` must match `{p}`
+/// loosely (both without a trailing `Connector`, the body's value ends with the path's); it is
+/// never filled in from the path. 200 even when the config is invalid.
+async fn validate(
+    State(state): State<RestState>,
+    Path(p): Path<String>,
+    Json(ConfigMap(config)): Json<ConfigMap>,
+) -> RestResult<Response> {
+    if let Some(Some(included)) = config.get("connector.class") {
+        if !normalized_plugin_name(included).ends_with(normalized_plugin_name(&p)) {
+            return Err(RestError::bad_request(format!(
+                "Included connector type {included} does not match request type {p}"
+            )));
+        }
+    }
+    let infos = herder_call(state.herder.validate_connector_config(&p, config)).await?;
+    Ok(axum::Json(infos).into_response())
+}

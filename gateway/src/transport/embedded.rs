@@ -1,1 +1,0 @@
-//! Placeholder: the embedded durable log.
