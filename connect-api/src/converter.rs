@@ -29,6 +29,7 @@ pub trait Converter: Send + Sync {
         ConfigDef::new()
     }
     /// `None` means a null payload (a tombstone for values).
+    #[allow(clippy::wrong_self_convention)] // Kafka's name
     fn from_connect_data(
         &self,
         topic: &str,
@@ -49,6 +50,7 @@ pub trait HeaderConverter: Send + Sync {
     fn config_def(&self) -> ConfigDef {
         ConfigDef::new()
     }
+    #[allow(clippy::wrong_self_convention)] // Kafka's name
     fn from_connect_header(
         &self,
         topic: &str,

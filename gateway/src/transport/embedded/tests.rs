@@ -120,6 +120,13 @@ async fn torn_or_corrupt_tail_is_cut_on_open() {
     let idx_path = dir.path().join("topics/t/0.idx");
     let full = std::fs::read(&log_path).unwrap();
 
+    // A write torn inside the last record's payload: that record is gone, the rest stays.
+    std::fs::write(&log_path, &full[..full.len() - 4]).unwrap();
+    let log = open(dir.path());
+    assert_eq!(log.end_offset(&tp("t", 0)).await.unwrap(), 2);
+    assert_eq!(read_all(&log, vec![tp("t", 0)]).await.len(), 2);
+    drop(log);
+
     // A torn append: half a frame header after the three good records.
     let mut torn = full.clone();
     torn.extend_from_slice(&[0, 0, 0]);

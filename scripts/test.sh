@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Every test: format, lints, all unit/integration tests, the quickstart end to end.
+# This is what `.ci/run` runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+start=$(date +%s)
+step() { echo; echo "==> $* ($(( $(date +%s) - start ))s)"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "cargo test"
+cargo test --workspace --no-fail-fast 2>&1 | tee target/test-output.txt
+grep -E "^test result:" target/test-output.txt | awk '{p+=$4; f+=$6} END {print "cargo test: " p " passed, " f " failed"}'
+
+step "quickstart"
+QUICKSTART_PORT=${QUICKSTART_PORT:-18083} scripts/quickstart.sh
+
+step "all tests passed"
