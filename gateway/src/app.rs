@@ -28,7 +28,10 @@ pub struct StandaloneApp {
 impl StandaloneApp {
     /// Opens stores and the embedded log, binds the REST listener, restores persisted
     /// connectors and starts serving.
-    pub async fn start(config: WorkerConfig, loggers: Arc<LoggerControl>) -> Result<StandaloneApp, String> {
+    pub async fn start(
+        config: WorkerConfig,
+        loggers: Arc<LoggerControl>,
+    ) -> Result<StandaloneApp, String> {
         Self::start_with_plugins(config, loggers, Vec::new()).await
     }
 
@@ -58,17 +61,21 @@ impl StandaloneApp {
         let configs_file = config.configs_file.clone();
         let plugin_path = config.plugin_path.clone();
         // Opening stores reads files: keep it off the async workers.
-        let (transport, offsets, (store, snapshot), plugins) = tokio::task::spawn_blocking(move || {
-            let transport = EmbeddedLog::open(&log_dir, options)
-                .map_err(|e| format!("Cannot open the embedded log in {}: {e}", log_dir.display()))?;
-            let offsets = FileOffsetBackingStore::open(offsets_file).map_err(|e| e.to_string())?;
-            let store = FileConfigBackingStore::open(configs_file).map_err(|e| e.to_string())?;
-            let mut plugins = Plugins::discover(&plugin_path);
-            plugins.extend(extra_plugins);
-            Ok::<_, String>((transport, offsets, store, plugins))
-        })
-        .await
-        .map_err(|e| e.to_string())??;
+        let (transport, offsets, (store, snapshot), plugins) =
+            tokio::task::spawn_blocking(move || {
+                let transport = EmbeddedLog::open(&log_dir, options).map_err(|e| {
+                    format!("Cannot open the embedded log in {}: {e}", log_dir.display())
+                })?;
+                let offsets =
+                    FileOffsetBackingStore::open(offsets_file).map_err(|e| e.to_string())?;
+                let store =
+                    FileConfigBackingStore::open(configs_file).map_err(|e| e.to_string())?;
+                let mut plugins = Plugins::discover(&plugin_path);
+                plugins.extend(extra_plugins);
+                Ok::<_, String>((transport, offsets, store, plugins))
+            })
+            .await
+            .map_err(|e| e.to_string())??;
         tracing::info!(dir = %config.embedded_log_dir.display(), "using the embedded log (no RocketMQ name server configured)");
 
         let transport: Arc<dyn RecordTransport> = transport;
@@ -146,18 +153,23 @@ fn short_hash(p: &Path) -> String {
 /// A connector file: Java properties (`name=...`), or JSON either flat or as
 /// `{"name":..., "config":{...}, "initial_state":...}` (what `POST /connectors` takes).
 pub fn read_connector_file(path: &Path) -> Result<(String, Props, Option<TargetState>), String> {
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let (config, initial, outer_name) = if is_json {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
-        let v: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
+        let v: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
         let obj = v
             .as_object()
             .ok_or_else(|| format!("{}: expected a JSON object", path.display()))?;
         let (cfg, initial, name) = match obj.get("config") {
             Some(c) => (
                 c.clone(),
-                obj.get("initial_state").and_then(|s| s.as_str()).map(str::to_string),
+                obj.get("initial_state")
+                    .and_then(|s| s.as_str())
+                    .map(str::to_string),
                 obj.get("name").and_then(|s| s.as_str()).map(str::to_string),
             ),
             None => (v.clone(), None, None),
@@ -176,7 +188,10 @@ pub fn read_connector_file(path: &Path) -> Result<(String, Props, Option<TargetS
             .collect::<Props>();
         let initial = match initial {
             Some(s) => Some(TargetState::from_initial_state(&s).ok_or_else(|| {
-                format!("{}: invalid initial_state '{s}' (expected RUNNING, PAUSED or STOPPED)", path.display())
+                format!(
+                    "{}: invalid initial_state '{s}' (expected RUNNING, PAUSED or STOPPED)",
+                    path.display()
+                )
             })?),
             None => None,
         };

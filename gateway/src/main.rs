@@ -34,10 +34,15 @@ enum Mode {
 }
 
 fn worker_keys_help() -> String {
-    let mut out = String::from("Worker configuration keys (Kafka Connect names; unknown keys are rejected):\n");
+    let mut out = String::from(
+        "Worker configuration keys (Kafka Connect names; unknown keys are rejected):\n",
+    );
     for k in worker_config_def().keys() {
         let default = k.default_rendered().unwrap_or_else(|| "(none)".into());
-        out.push_str(&format!("  {:<36} {} [default: {}]\n", k.name, k.documentation, default));
+        out.push_str(&format!(
+            "  {:<36} {} [default: {}]\n",
+            k.name, k.documentation, default
+        ));
     }
     out.push_str(
         "\nAlso accepted: producer.*, consumer.*, admin.*, key.converter.*, value.converter.*, header.converter.*,\n\
@@ -49,7 +54,10 @@ fn worker_keys_help() -> String {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("connect-gateway: cannot start the async runtime: {e}");
@@ -90,7 +98,10 @@ async fn run(cli: Cli) -> Result<(), String> {
 
 async fn wait_for_signal() {
     use tokio::signal::unix::{signal, SignalKind};
-    match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
         (Ok(mut term), Ok(mut int)) => {
             tokio::select! {
                 _ = term.recv() => {}

@@ -306,9 +306,9 @@ pub struct Listener {
 impl Listener {
     /// `http://host:port`; an empty host binds all interfaces, like Kafka.
     pub fn parse(s: &str) -> Result<Listener, String> {
-        let rest = s
-            .strip_prefix("http://")
-            .ok_or_else(|| format!("Invalid listener '{s}': only http:// listeners are supported"))?;
+        let rest = s.strip_prefix("http://").ok_or_else(|| {
+            format!("Invalid listener '{s}': only http:// listeners are supported")
+        })?;
         let (host, port) = rest
             .rsplit_once(':')
             .ok_or_else(|| format!("Invalid listener '{s}': expected http://host:port"))?;
@@ -356,7 +356,10 @@ impl WorkerConfig {
             .map(|l| Listener::parse(l))
             .collect::<Result<Vec<_>, _>>()?;
         if listeners.is_empty() {
-            return Err("Invalid value for configuration listeners: at least one listener is required".into());
+            return Err(
+                "Invalid value for configuration listeners: at least one listener is required"
+                    .into(),
+            );
         }
         let admin_enabled = !matches!(p.get("admin.listeners"), Some(v) if v.as_list().is_some_and(<[String]>::is_empty));
         let rocketmq_rest_listeners = p
@@ -364,7 +367,8 @@ impl WorkerConfig {
             .iter()
             .map(|l| Listener::parse(l))
             .collect::<Result<Vec<_>, _>>()?;
-        let offsets_file = PathBuf::from(p.string("offset.storage.file.filename").unwrap_or_default());
+        let offsets_file =
+            PathBuf::from(p.string("offset.storage.file.filename").unwrap_or_default());
         let base = offsets_file
             .parent()
             .map(Path::to_path_buf)
@@ -394,16 +398,23 @@ impl WorkerConfig {
             advertised_host: p.string("rest.advertised.host.name"),
             advertised_port,
             rocketmq_rest_listeners,
-            plugin_path: p.list("plugin.path").into_iter().map(PathBuf::from).collect(),
+            plugin_path: p
+                .list("plugin.path")
+                .into_iter()
+                .map(PathBuf::from)
+                .collect(),
             key_converter: p.string("key.converter").unwrap_or_default(),
             value_converter: p.string("value.converter").unwrap_or_default(),
             header_converter: p.string("header.converter").unwrap_or_default(),
             offsets_file,
             configs_file,
             embedded_log_dir,
-            embedded_default_partitions: p.int("embedded.default.partitions").unwrap_or(1).max(1) as u32,
-            embedded_max_message_bytes: p.int("embedded.max.message.bytes").unwrap_or(4 << 20).max(1)
-                as usize,
+            embedded_default_partitions: p.int("embedded.default.partitions").unwrap_or(1).max(1)
+                as u32,
+            embedded_max_message_bytes: p
+                .int("embedded.max.message.bytes")
+                .unwrap_or(4 << 20)
+                .max(1) as usize,
             offset_flush_interval: ms("offset.flush.interval.ms"),
             offset_flush_timeout: ms("offset.flush.timeout.ms"),
             task_shutdown_timeout: ms("task.shutdown.graceful.timeout.ms"),
@@ -464,7 +475,8 @@ fn check_keys(def: &ConfigDef, props: &Props) -> Result<(), String> {
 
 /// Reads a Java `.properties` file (escapes, continuation lines, `:` or `=`).
 pub fn read_properties(path: &Path) -> Result<Props, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
     let map = java_properties::read(std::io::BufReader::new(file))
         .map_err(|e| format!("Cannot parse {}: {e}", path.display()))?;
     Ok(map.into_iter().collect())
@@ -477,23 +489,35 @@ mod tests {
 
     #[test]
     fn defaults_like_kafka() {
-        let c = WorkerConfig::from_props(&props([("offset.storage.file.filename", "/x/o.offsets")]))
-            .unwrap();
-        assert_eq!(c.listeners, vec![Listener { host: "0.0.0.0".into(), port: 8083 }]);
+        let c =
+            WorkerConfig::from_props(&props([("offset.storage.file.filename", "/x/o.offsets")]))
+                .unwrap();
+        assert_eq!(
+            c.listeners,
+            vec![Listener {
+                host: "0.0.0.0".into(),
+                port: 8083
+            }]
+        );
         assert_eq!(c.offset_flush_interval, Duration::from_secs(60));
-        assert_eq!(c.configs_file, PathBuf::from("/x/o.offsets.connectors.json"));
+        assert_eq!(
+            c.configs_file,
+            PathBuf::from("/x/o.offsets.connectors.json")
+        );
     }
 
     #[test]
     fn typo_is_named_with_a_suggestion() {
-        let e = WorkerConfig::from_props(&props([("offset.flush.intervall.ms", "10")])).unwrap_err();
+        let e =
+            WorkerConfig::from_props(&props([("offset.flush.intervall.ms", "10")])).unwrap_err();
         assert!(e.contains("'offset.flush.intervall.ms'"), "{e}");
         assert!(e.contains("Did you mean 'offset.flush.interval.ms'"), "{e}");
     }
 
     #[test]
     fn bad_value_is_named() {
-        let e = WorkerConfig::from_props(&props([("offset.flush.interval.ms", "soon")])).unwrap_err();
+        let e =
+            WorkerConfig::from_props(&props([("offset.flush.interval.ms", "soon")])).unwrap_err();
         assert!(e.contains("offset.flush.interval.ms"), "{e}");
         let e = WorkerConfig::from_props(&props([("listeners", "ftp://x:1")])).unwrap_err();
         assert!(e.contains("ftp://x:1"), "{e}");

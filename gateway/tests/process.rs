@@ -1,6 +1,8 @@
 //! The real `connect-gateway` binary as a user runs it: `kill -9` mid-stream loses nothing,
 //! SIGTERM stops cleanly with offsets flushed, bad command lines fail with clear errors.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed setup should panic
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -11,7 +13,11 @@ use native_connectors::verify::{merge_reports, Report};
 const BIN: &str = env!("CARGO_BIN_EXE_connect-gateway");
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn write_worker(dir: &Path, port: u16, extra: &str) -> PathBuf {
@@ -33,7 +39,11 @@ fn write_worker(dir: &Path, port: u16, extra: &str) -> PathBuf {
 }
 
 fn spawn(args: &[&Path], log: &Path) -> Child {
-    let out = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
+    let out = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
     Command::new(BIN)
         .arg("standalone")
         .args(args)
@@ -45,7 +55,11 @@ fn spawn(args: &[&Path], log: &Path) -> Child {
 }
 
 fn sigterm(child: &Child) {
-    let ok = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
+    let ok = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
     assert!(ok.success());
 }
 
@@ -64,7 +78,13 @@ fn report(path: &Path) -> Option<Report> {
     merge_reports(&[path]).ok()
 }
 
-fn wait_report(path: &Path, timeout: Duration, what: &str, ok: impl Fn(&Report) -> bool, log: &Path) -> Report {
+fn wait_report(
+    path: &Path,
+    timeout: Duration,
+    what: &str,
+    ok: impl Fn(&Report) -> bool,
+    log: &Path,
+) -> Report {
     let start = Instant::now();
     loop {
         if let Some(r) = report(path) {
@@ -74,8 +94,19 @@ fn wait_report(path: &Path, timeout: Duration, what: &str, ok: impl Fn(&Report) 
         }
         if start.elapsed() > timeout {
             let tail = std::fs::read_to_string(log).unwrap_or_default();
-            let tail: String = tail.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
-            panic!("timed out waiting for {what}; last report {:?}\n--- log ---\n{tail}", report(path));
+            let tail: String = tail
+                .lines()
+                .rev()
+                .take(40)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join("\n");
+            panic!(
+                "timed out waiting for {what}; last report {:?}\n--- log ---\n{tail}",
+                report(path)
+            );
         }
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -108,10 +139,19 @@ fn kill_9_mid_stream_loses_no_sequence_number() {
     .unwrap();
 
     let mut child = spawn(&[&worker, &source, &sink], &log);
-    let before = wait_report(&report_file, Duration::from_secs(60), "records before the kill", |r| r.records > 15_000, &log);
+    let before = wait_report(
+        &report_file,
+        Duration::from_secs(60),
+        "records before the kill",
+        |r| r.records > 15_000,
+        &log,
+    );
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    assert!(before.records < 2 * PER_TASK, "the kill must happen mid-stream");
+    assert!(
+        before.records < 2 * PER_TASK,
+        "the kill must happen mid-stream"
+    );
 
     // Restart with the same files: both connectors come back and resume.
     let mut child = spawn(&[&worker, &source, &sink], &log);
@@ -119,7 +159,12 @@ fn kill_9_mid_stream_loses_no_sequence_number() {
         &report_file,
         Duration::from_secs(90),
         "every sequence number",
-        |r| r.tasks.len() == 2 && r.tasks.values().all(|t| t.max_seq == PER_TASK - 1 && t.missing == 0),
+        |r| {
+            r.tasks.len() == 2
+                && r.tasks
+                    .values()
+                    .all(|t| t.max_seq == PER_TASK - 1 && t.missing == 0)
+        },
         &log,
     );
     sigterm(&child);
@@ -131,8 +176,15 @@ fn kill_9_mid_stream_loses_no_sequence_number() {
     assert_eq!(done.foreign, 0);
     // Re-sent records are those produced after the last offset flush before the kill:
     // bounded by about one flush interval (plus a poll batch) of traffic.
-    assert!(done.duplicates <= 2 * RATE, "too many duplicates: {}", done.duplicates);
-    println!("kill -9: {} records before the kill, {} duplicates after restart, 0 lost", before.records, done.duplicates);
+    assert!(
+        done.duplicates <= 2 * RATE,
+        "too many duplicates: {}",
+        done.duplicates
+    );
+    println!(
+        "kill -9: {} records before the kill, {} duplicates after restart, 0 lost",
+        before.records, done.duplicates
+    );
 }
 
 #[test]
@@ -143,46 +195,98 @@ fn sigterm_flushes_source_offsets_and_exits_zero() {
     let worker = write_worker(
         dir.path(),
         port,
-        "offset.flush.interval.ms=600000\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\n",
+        "offset.flush.interval.ms=600000\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\nembedded.default.partitions=1\n",
     );
     let input = dir.path().join("in.txt");
     let output = dir.path().join("out.txt");
     let text: String = (0..500).map(|i| format!("row {i}\n")).collect();
     std::fs::write(&input, &text).unwrap();
     let src = dir.path().join("src.properties");
-    std::fs::write(&src, format!("name=src\nconnector.class=FileStreamSource\nfile={}\ntopic=rows\n", input.display())).unwrap();
+    std::fs::write(
+        &src,
+        format!(
+            "name=src\nconnector.class=FileStreamSource\nfile={}\ntopic=rows\n",
+            input.display()
+        ),
+    )
+    .unwrap();
     let sink = dir.path().join("sink.properties");
-    std::fs::write(&sink, format!("name=sink\nconnector.class=FileStreamSink\nfile={}\ntopics=rows\n", output.display())).unwrap();
+    std::fs::write(
+        &sink,
+        format!(
+            "name=sink\nconnector.class=FileStreamSink\nfile={}\ntopics=rows\n",
+            output.display()
+        ),
+    )
+    .unwrap();
     let mut child = spawn(&[&worker, &src, &sink], &log);
     let start = Instant::now();
     while std::fs::read_to_string(&output).unwrap_or_default() != text {
-        assert!(start.elapsed() < Duration::from_secs(30), "pipeline never delivered");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "pipeline never delivered"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     // The flush interval is 10 minutes: only the shutdown flush can write the offsets.
     sigterm(&child);
     let status = wait_exit(&mut child, Duration::from_secs(20));
     assert!(status.success(), "{status:?}");
-    let offsets = std::fs::read_to_string(dir.path().join("connect.offsets")).unwrap();
-    assert!(offsets.contains(&format!("\"position\":{}", text.len())), "{offsets}");
+    // Kafka's key format: [["src", {"filename": ...}], {"position": n}].
+    let offsets: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("connect.offsets")).unwrap())
+            .unwrap();
+    let entry = offsets
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e[0][0] == "src"))
+        .unwrap_or_else(|| panic!("no offset for src in {offsets}"));
+    assert_eq!(entry[0][1]["filename"], input.display().to_string());
+    assert_eq!(entry[1]["position"], text.len() as u64, "{offsets}");
 }
 
 #[test]
 fn bad_command_lines_fail_with_the_key_named() {
     let dir = tempfile::tempdir().unwrap();
     let worker = dir.path().join("w.properties");
-    std::fs::write(&worker, "listeners=http://127.0.0.1:0\noffset.flush.intervall.ms=5\n").unwrap();
-    let out = Command::new(BIN).arg("standalone").arg(&worker).output().unwrap();
+    std::fs::write(
+        &worker,
+        "listeners=http://127.0.0.1:0\noffset.flush.intervall.ms=5\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .arg("standalone")
+        .arg(&worker)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("offset.flush.intervall.ms") && err.contains("Did you mean 'offset.flush.interval.ms'"), "{err}");
+    assert!(
+        err.contains("offset.flush.intervall.ms")
+            && err.contains("Did you mean 'offset.flush.interval.ms'"),
+        "{err}"
+    );
 
-    std::fs::write(&worker, "listeners=http://127.0.0.1:0\noffset.flush.interval.ms=soon\n").unwrap();
-    let out = Command::new(BIN).arg("standalone").arg(&worker).output().unwrap();
+    std::fs::write(
+        &worker,
+        "listeners=http://127.0.0.1:0\noffset.flush.interval.ms=soon\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .arg("standalone")
+        .arg(&worker)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("offset.flush.interval.ms"));
 
-    let help = Command::new(BIN).arg("standalone").arg("--help").output().unwrap();
+    let help = Command::new(BIN)
+        .arg("standalone")
+        .arg("--help")
+        .output()
+        .unwrap();
     let help = String::from_utf8_lossy(&help.stdout);
-    assert!(help.contains("offset.storage.file.filename") && help.contains("plugin.path"), "{help}");
+    assert!(
+        help.contains("offset.storage.file.filename") && help.contains("plugin.path"),
+        "{help}"
+    );
 }

@@ -1,6 +1,8 @@
 //! A standalone worker in-process on the embedded log: real connectors, real files, real
 //! HTTP. Each test gets its own temp dir and port.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed setup should panic
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,18 +22,31 @@ use serde_json::{json, Value};
 fn worker_config(dir: &Path) -> WorkerConfig {
     WorkerConfig::from_props(&props([
         ("listeners", "http://127.0.0.1:0".to_string()),
-        ("offset.storage.file.filename", dir.join("connect.offsets").display().to_string()),
+        (
+            "offset.storage.file.filename",
+            dir.join("connect.offsets").display().to_string(),
+        ),
         ("offset.flush.interval.ms", "200".to_string()),
-        ("key.converter", "org.apache.kafka.connect.storage.StringConverter".to_string()),
-        ("value.converter", "org.apache.kafka.connect.storage.StringConverter".to_string()),
+        (
+            "key.converter",
+            "org.apache.kafka.connect.storage.StringConverter".to_string(),
+        ),
+        (
+            "value.converter",
+            "org.apache.kafka.connect.storage.StringConverter".to_string(),
+        ),
     ]))
     .unwrap()
 }
 
 async fn start(dir: &Path) -> StandaloneApp {
-    StandaloneApp::start_with_plugins(worker_config(dir), LoggerControl::detached(), test_plugins())
-        .await
-        .unwrap()
+    StandaloneApp::start_with_plugins(
+        worker_config(dir),
+        LoggerControl::detached(),
+        test_plugins(),
+    )
+    .await
+    .unwrap()
 }
 
 async fn wait_for<F: FnMut() -> bool>(what: &str, timeout: Duration, mut f: F) {
@@ -54,7 +69,10 @@ async fn wait_state(herder: &dyn Herder, name: &str, want: State, task: Option<u
                 return serde_json::to_value(&s).unwrap();
             }
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "{name} never reached {want:?}");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{name} never reached {want:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -69,7 +87,10 @@ fn file_source(file: &Path, topic: &str) -> Props {
 
 fn file_sink(file: &Path, topic: &str) -> Props {
     props([
-        ("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector".to_string()),
+        (
+            "connector.class",
+            "org.apache.kafka.connect.file.FileStreamSinkConnector".to_string(),
+        ),
         ("file", file.display().to_string()),
         ("topics", topic.to_string()),
     ])
@@ -77,7 +98,12 @@ fn file_sink(file: &Path, topic: &str) -> Props {
 
 fn sample_lines(from: usize, n: usize) -> String {
     (from..from + n)
-        .map(|i| format!("line {i} — ünïcödé, tabs\tand \"quotes\" {}\n", "x".repeat(i % 17)))
+        .map(|i| {
+            format!(
+                "line {i} — ünïcödé, tabs\tand \"quotes\" {}\n",
+                "x".repeat(i % 17)
+            )
+        })
         .collect()
 }
 
@@ -101,7 +127,9 @@ async fn file_pipeline_output_equals_input_and_resumes_after_restart() {
         .unwrap();
     let expected = std::fs::read(&input).unwrap();
     wait_for("sink output", Duration::from_secs(30), || {
-        std::fs::read(&output).map(|o| o == expected).unwrap_or(false)
+        std::fs::read(&output)
+            .map(|o| o == expected)
+            .unwrap_or(false)
     })
     .await;
 
@@ -110,10 +138,15 @@ async fn file_pipeline_output_equals_input_and_resumes_after_restart() {
     let began = Instant::now();
     loop {
         let offsets = serde_json::to_value(h.connector_offsets("src").await.unwrap()).unwrap();
-        if offsets == json!({"offsets":[{"partition":{"filename": input.display().to_string()},"offset":{"position": len}}]}) {
+        if offsets
+            == json!({"offsets":[{"partition":{"filename": input.display().to_string()},"offset":{"position": len}}]})
+        {
             break;
         }
-        assert!(began.elapsed() < Duration::from_secs(10), "offsets never reached {len}: {offsets}");
+        assert!(
+            began.elapsed() < Duration::from_secs(10),
+            "offsets never reached {len}: {offsets}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(h.active_topics("src").await.unwrap(), vec!["lines"]);
@@ -133,7 +166,11 @@ async fn file_pipeline_output_equals_input_and_resumes_after_restart() {
     })
     .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(std::fs::read(&output).unwrap(), more, "no duplicates after settling");
+    assert_eq!(
+        std::fs::read(&output).unwrap(),
+        more,
+        "no duplicates after settling"
+    );
     app.shutdown().await;
 }
 
@@ -144,12 +181,17 @@ async fn lifecycle_pause_resume_stop_offsets_and_restart() {
     std::fs::write(&input, sample_lines(0, 10)).unwrap();
     let app = start(dir.path()).await;
     let h: Arc<dyn Herder> = app.herder.clone();
-    h.put_connector_config("src", file_source(&input, "t"), false, None).await.unwrap();
+    h.put_connector_config("src", file_source(&input, "t"), false, None)
+        .await
+        .unwrap();
     wait_state(&*h, "src", State::Running, Some(0)).await;
 
     h.pause_connector("src").await.unwrap();
     wait_state(&*h, "src", State::Paused, Some(0)).await;
-    assert_eq!(h.connector_status("src").await.unwrap().connector.state, State::Paused);
+    assert_eq!(
+        h.connector_status("src").await.unwrap().connector.state,
+        State::Paused
+    );
     h.resume_connector("src").await.unwrap();
     wait_state(&*h, "src", State::Running, Some(0)).await;
 
@@ -158,8 +200,14 @@ async fn lifecycle_pause_resume_stop_offsets_and_restart() {
         "offsets":[{"partition":{"filename": input.display().to_string()},"offset":{"position": 3}}]
     }))
     .unwrap();
-    let err = h.alter_connector_offsets("src", body.clone()).await.unwrap_err();
-    assert!(matches!(err, HerderError::BadRequest(ref m) if m.contains("STOPPED")), "{err:?}");
+    let err = h
+        .alter_connector_offsets("src", body.clone())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, HerderError::BadRequest(ref m) if m.contains("STOPPED")),
+        "{err:?}"
+    );
 
     h.stop_connector("src").await.unwrap();
     let s = h.connector_status("src").await.unwrap();
@@ -167,30 +215,55 @@ async fn lifecycle_pause_resume_stop_offsets_and_restart() {
     assert!(s.tasks.is_empty());
     assert!(h.task_configs("src").await.unwrap().is_empty());
     let msg = h.alter_connector_offsets("src", body).await.unwrap();
-    assert_eq!(msg, "The offsets for this connector have been altered successfully");
+    assert_eq!(
+        msg,
+        "The offsets for this connector have been altered successfully"
+    );
     let got = serde_json::to_value(h.connector_offsets("src").await.unwrap()).unwrap();
     assert_eq!(got["offsets"][0]["offset"], json!({"position": 3}));
     let msg = h.reset_connector_offsets("src").await.unwrap();
     assert!(msg.contains("reset successfully"), "{msg}");
-    assert_eq!(serde_json::to_value(h.connector_offsets("src").await.unwrap()).unwrap(), json!({"offsets": []}));
+    assert_eq!(
+        serde_json::to_value(h.connector_offsets("src").await.unwrap()).unwrap(),
+        json!({"offsets": []})
+    );
 
     h.resume_connector("src").await.unwrap();
     wait_state(&*h, "src", State::Running, Some(0)).await;
-    let snap = h.restart_connector("src", true, false).await.unwrap().unwrap();
+    let snap = h
+        .restart_connector("src", true, false)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(snap.connector.state, State::Restarting);
     assert_eq!(snap.tasks[0].state, State::Restarting);
     wait_state(&*h, "src", State::Running, Some(0)).await;
-    assert!(h.restart_connector("src", false, false).await.unwrap().is_none());
+    assert!(h
+        .restart_connector("src", false, false)
+        .await
+        .unwrap()
+        .is_none());
 
     // Created STOPPED: no tasks until resumed.
-    h.put_connector_config("later", file_source(&input, "t2"), false, Some(TargetState::Stopped))
-        .await
-        .unwrap();
-    assert_eq!(h.connector_status("later").await.unwrap().connector.state, State::Stopped);
+    h.put_connector_config(
+        "later",
+        file_source(&input, "t2"),
+        false,
+        Some(TargetState::Stopped),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        h.connector_status("later").await.unwrap().connector.state,
+        State::Stopped
+    );
     assert!(h.task_configs("later").await.unwrap().is_empty());
 
     h.delete_connector("src").await.unwrap();
-    assert!(matches!(h.connector_info("src").await, Err(HerderError::NotFound(_))));
+    assert!(matches!(
+        h.connector_info("src").await,
+        Err(HerderError::NotFound(_))
+    ));
     app.shutdown().await;
 }
 
@@ -202,20 +275,52 @@ async fn bad_configs_are_400_with_clear_messages() {
     let input = dir.path().join("in.txt");
     let mut c = file_source(&input, "t");
     c.insert("tasks.max".into(), "0".into());
-    let e = h.put_connector_config("x", c.clone(), false, None).await.unwrap_err();
-    assert!(matches!(&e, HerderError::BadRequest(m) if m.contains("Invalid value 0 for configuration tasks.max: Value must be at least 1")), "{e:?}");
+    let e = h
+        .put_connector_config("x", c.clone(), false, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, HerderError::BadRequest(m) if m.contains("Invalid value 0 for configuration tasks.max: Value must be at least 1")),
+        "{e:?}"
+    );
     c.insert("tasks.max".into(), "many".into());
-    let e = h.put_connector_config("x", c, false, None).await.unwrap_err();
-    assert!(matches!(&e, HerderError::BadRequest(m) if m.contains("Not a number of type INT")), "{e:?}");
+    let e = h
+        .put_connector_config("x", c, false, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, HerderError::BadRequest(m) if m.contains("Not a number of type INT")),
+        "{e:?}"
+    );
     let mut c = file_source(&input, "t");
     c.insert("connector.class".into(), "FileStreamSorce".into());
-    let e = h.put_connector_config("x", c, false, None).await.unwrap_err();
-    assert!(matches!(&e, HerderError::BadRequest(m) if m.contains("Did you mean org.apache.kafka.connect.file.FileStreamSourceConnector")), "{e:?}");
-    let e = h.put_connector_config("x", props([("topic", "t")]), false, None).await.unwrap_err();
-    assert!(matches!(&e, HerderError::BadRequest(m) if m.contains("contains no connector type")), "{e:?}");
-    h.put_connector_config("x", file_source(&input, "t"), false, None).await.unwrap();
-    let e = h.put_connector_config("x", file_source(&input, "t"), false, None).await.unwrap_err();
-    assert_eq!(e, HerderError::AlreadyExists("Connector x already exists".into()));
+    let e = h
+        .put_connector_config("x", c, false, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, HerderError::BadRequest(m) if m.contains("Did you mean org.apache.kafka.connect.file.FileStreamSourceConnector")),
+        "{e:?}"
+    );
+    let e = h
+        .put_connector_config("x", props([("topic", "t")]), false, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, HerderError::BadRequest(m) if m.contains("contains no connector type")),
+        "{e:?}"
+    );
+    h.put_connector_config("x", file_source(&input, "t"), false, None)
+        .await
+        .unwrap();
+    let e = h
+        .put_connector_config("x", file_source(&input, "t"), false, None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e,
+        HerderError::AlreadyExists("Connector x already exists".into())
+    );
     assert!(h.connectors().await == vec!["x"]);
     app.shutdown().await;
 }
@@ -228,33 +333,73 @@ async fn failing_connector_and_panicking_task_do_not_hurt_others() {
     std::fs::write(&input, "a\nb\n").unwrap();
     let app = start(dir.path()).await;
     let h = app.herder.clone();
-    h.put_connector_config("good-src", file_source(&input, "g"), false, None).await.unwrap();
-    h.put_connector_config("good-sink", file_sink(&output, "g"), false, None).await.unwrap();
+    h.put_connector_config("good-src", file_source(&input, "g"), false, None)
+        .await
+        .unwrap();
+    h.put_connector_config("good-sink", file_sink(&output, "g"), false, None)
+        .await
+        .unwrap();
 
-    let failing = props([("connector.class", "test.FailingStartConnector"), ("topic", "x")]);
-    let info = h.put_connector_config("bad", failing, false, None).await.unwrap();
+    let failing = props([
+        ("connector.class", "test.FailingStartConnector"),
+        ("topic", "x"),
+    ]);
+    let info = h
+        .put_connector_config("bad", failing, false, None)
+        .await
+        .unwrap();
     assert!(info.created);
     let s = wait_state(&*h, "bad", State::Failed, None).await;
-    assert!(s["connector"]["trace"].as_str().unwrap().contains("refusing to start"), "{s}");
+    assert!(
+        s["connector"]["trace"]
+            .as_str()
+            .unwrap()
+            .contains("refusing to start"),
+        "{s}"
+    );
 
-    let panicking = props([("connector.class", "test.PanickingTaskConnector"), ("topic", "x")]);
-    h.put_connector_config("panics", panicking, false, None).await.unwrap();
+    let panicking = props([
+        ("connector.class", "test.PanickingTaskConnector"),
+        ("topic", "x"),
+    ]);
+    h.put_connector_config("panics", panicking, false, None)
+        .await
+        .unwrap();
     let s = wait_state(&*h, "panics", State::Failed, Some(0)).await;
-    assert!(s["tasks"][0]["trace"].as_str().unwrap().contains("poll exploded"), "{s}");
+    assert!(
+        s["tasks"][0]["trace"]
+            .as_str()
+            .unwrap()
+            .contains("poll exploded"),
+        "{s}"
+    );
     assert_eq!(s["connector"]["state"], "RUNNING");
 
     // The worker and the other pipeline are unaffected.
     wait_for("good pipeline", Duration::from_secs(20), || {
-        std::fs::read_to_string(&output).map(|o| o == "a\nb\n").unwrap_or(false)
+        std::fs::read_to_string(&output)
+            .map(|o| o == "a\nb\n")
+            .unwrap_or(false)
     })
     .await;
-    assert_eq!(h.connector_status("good-src").await.unwrap().connector.state, State::Running);
+    assert_eq!(
+        h.connector_status("good-src")
+            .await
+            .unwrap()
+            .connector
+            .state,
+        State::Running
+    );
     let url = format!("http://{}/connectors/bad/status", app.rest_addr);
     let body: Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
     assert_eq!(body["connector"]["state"], "FAILED");
 
     // A restart of only failed instances brings a fresh task (which panics again).
-    let snap = h.restart_connector("panics", true, true).await.unwrap().unwrap();
+    let snap = h
+        .restart_connector("panics", true, true)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(snap.connector.state, State::Running);
     assert_eq!(snap.tasks[0].state, State::Restarting);
     app.shutdown().await;

@@ -2,6 +2,8 @@
 //! (`scripts/gen-json-fixtures.sh` → `tests/fixtures/json-converter.json`): our bytes must equal
 //! Kafka's, and decoding Kafka's bytes must give the schema and value Kafka decoded.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed setup should panic
+
 use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;

@@ -16,7 +16,9 @@ use crate::herder::*;
 use crate::storage::{ConfigSnapshot, ConnectorConfigState, FileConfigBackingStore};
 use crate::worker::connector_config::{self, connector_plugin_config};
 use crate::worker::sink_task::sink_group;
-use crate::worker::{ConnectorRequest, StatusListener, TaskControl, TaskHandle, Worker, WorkerConnector};
+use crate::worker::{
+    ConnectorRequest, StatusListener, TaskControl, TaskHandle, Worker, WorkerConnector,
+};
 
 struct ConnectorEntry {
     config: Props,
@@ -147,7 +149,13 @@ impl StandaloneHerder {
         let version = self
             .worker
             .plugins
-            .connector(entry.config.get("connector.class").map(String::as_str).unwrap_or(""))
+            .connector(
+                entry
+                    .config
+                    .get("connector.class")
+                    .map(String::as_str)
+                    .unwrap_or(""),
+            )
             .map(|(_, d)| d.version.to_string())
             .unwrap_or_default();
         let initial = match entry.target {
@@ -156,7 +164,11 @@ impl StandaloneHerder {
             TargetState::Stopped => State::Stopped,
         };
         self.status.track(name, initial, &version);
-        match self.worker.start_connector(name, &entry.config, start).await {
+        match self
+            .worker
+            .start_connector(name, &entry.config, start)
+            .await
+        {
             Ok(inst) => {
                 entry.connector_type = Some(inst.connector_type);
                 entry.instance = Some(inst);
@@ -171,14 +183,19 @@ impl StandaloneHerder {
             Err(e) => {
                 tracing::error!(connector = name, error = %e, "connector failed to start");
                 entry.connector_type = entry.connector_type.or_else(|| self.type_of(&entry.config));
-                self.status.connector_state(name, State::Failed, Some(e.trace_text()));
+                self.status
+                    .connector_state(name, State::Failed, Some(e.trace_text()));
             }
         }
     }
 
     fn type_of(&self, config: &Props) -> Option<ConnectorType> {
         let class = config.get("connector.class")?;
-        self.worker.plugins.connector(class).ok().map(|(c, _)| c.connector_type())
+        self.worker
+            .plugins
+            .connector(class)
+            .ok()
+            .map(|(c, _)| c.connector_type())
     }
 
     /// Asks the connector for task configs; restarts tasks when they changed (or `force`).
@@ -186,7 +203,9 @@ impl StandaloneHerder {
         if entry.target != TargetState::Started {
             return;
         }
-        let Some(inst) = entry.instance.as_mut() else { return };
+        let Some(inst) = entry.instance.as_mut() else {
+            return;
+        };
         if !inst.is_running() {
             return;
         }
@@ -198,7 +217,8 @@ impl StandaloneHerder {
         let generated = match inst.task_configs(max).await {
             Ok(c) => c,
             Err(e) => {
-                self.status.connector_state(name, State::Failed, Some(e.trace_text()));
+                self.status
+                    .connector_state(name, State::Failed, Some(e.trace_text()));
                 return;
             }
         };
@@ -214,7 +234,9 @@ impl StandaloneHerder {
             self.status.connector_state(
                 name,
                 State::Failed,
-                Some(format!("org.apache.kafka.connect.errors.ConnectException: {msg}")),
+                Some(format!(
+                    "org.apache.kafka.connect.errors.ConnectException: {msg}"
+                )),
             );
             let tasks = std::mem::take(&mut entry.tasks);
             self.worker.stop_tasks(tasks).await;
@@ -242,12 +264,15 @@ impl StandaloneHerder {
         let tasks = std::mem::take(&mut entry.tasks);
         self.worker.stop_tasks(tasks).await;
         entry.task_configs = new_configs;
-        self.status.retain_tasks(name, entry.task_configs.len() as u32);
+        self.status
+            .retain_tasks(name, entry.task_configs.len() as u32);
         self.start_tasks(name, entry, TaskControl::Run);
     }
 
     fn start_tasks(&self, name: &str, entry: &mut ConnectorEntry, control: TaskControl) {
-        let Some(ctype) = entry.connector_type else { return };
+        let Some(ctype) = entry.connector_type else {
+            return;
+        };
         let count = entry.task_configs.len() as u32;
         for (i, tc) in entry.task_configs.iter().enumerate() {
             let id = ConnectorTaskId::new(name, i as u32);
@@ -285,10 +310,9 @@ impl StandaloneHerder {
     }
 
     fn state_info(&self, name: &str, entry: &ConnectorEntry) -> HerderResult<ConnectorStateInfo> {
-        let connector = self
-            .status
-            .connector(name)
-            .ok_or_else(|| HerderError::NotFound(format!("No status found for connector {name}")))?;
+        let connector = self.status.connector(name).ok_or_else(|| {
+            HerderError::NotFound(format!("No status found for connector {name}"))
+        })?;
         let mut tasks = self.status.tasks(name);
         tasks.sort_by_key(|t| t.id);
         Ok(ConnectorStateInfo {
@@ -301,8 +325,12 @@ impl StandaloneHerder {
 
     /// Kafka's create/update validation: everything reported at once as a 400.
     fn validate_for_put(&self, config: &Props) -> HerderResult<ConnectorType> {
-        let nullable: NullableProps = config.iter().map(|(k, v)| (k.clone(), Some(v.clone()))).collect();
-        let infos = connector_config::validate(&self.worker.plugins, &nullable, None).map_err(HerderError::BadRequest)?;
+        let nullable: NullableProps = config
+            .iter()
+            .map(|(k, v)| (k.clone(), Some(v.clone())))
+            .collect();
+        let infos = connector_config::validate(&self.worker.plugins, &nullable, None)
+            .map_err(HerderError::BadRequest)?;
         if infos.error_count > 0 {
             let errs = infos.error_messages();
             return Err(HerderError::BadRequest(format!(
@@ -326,24 +354,38 @@ impl StandaloneHerder {
         let t = entry
             .connector_type
             .or_else(|| self.type_of(&entry.config))
-            .ok_or_else(|| HerderError::Internal(format!("Cannot determine the type of connector {name}")))?;
+            .ok_or_else(|| {
+                HerderError::Internal(format!("Cannot determine the type of connector {name}"))
+            })?;
         Ok((entry.config.clone(), t))
     }
 
-    async fn alter_offsets_inner(&self, name: &str, offsets: OffsetsToAlter, reset: bool) -> HerderResult<String> {
+    async fn alter_offsets_inner(
+        &self,
+        name: &str,
+        offsets: OffsetsToAlter,
+        reset: bool,
+    ) -> HerderResult<String> {
         let (config, _) = self.require_stopped(name).await?;
         let class = config.get("connector.class").cloned().unwrap_or_default();
-        let (connector, _) = self.worker.plugins.connector(&class).map_err(HerderError::Internal)?;
-        let handled = connector
-            .alter_offsets(&config, &offsets)
-            .map_err(|e| HerderError::Internal(format!("Failed to alter offsets for connector {name}: {}", e.message)))?;
+        let (connector, _) = self
+            .worker
+            .plugins
+            .connector(&class)
+            .map_err(HerderError::Internal)?;
+        let handled = connector.alter_offsets(&config, &offsets).map_err(|e| {
+            HerderError::Internal(format!(
+                "Failed to alter offsets for connector {name}: {}",
+                e.message
+            ))
+        })?;
         match offsets {
             OffsetsToAlter::Source(entries) => {
-                self.worker
-                    .offsets
-                    .set(name, entries)
-                    .await
-                    .map_err(|e| HerderError::Internal(format!("Failed to write offsets for connector {name}: {e}")))?;
+                self.worker.offsets.set(name, entries).await.map_err(|e| {
+                    HerderError::Internal(format!(
+                        "Failed to write offsets for connector {name}: {e}"
+                    ))
+                })?;
             }
             OffsetsToAlter::Sink(entries) => {
                 let group = sink_group(name, &config);
@@ -352,7 +394,11 @@ impl StandaloneHerder {
                         .transport
                         .delete_group(&group)
                         .await
-                        .map_err(|e| HerderError::Internal(format!("Failed to reset offsets of group {group}: {e}")))?;
+                        .map_err(|e| {
+                            HerderError::Internal(format!(
+                                "Failed to reset offsets of group {group}: {e}"
+                            ))
+                        })?;
                 } else {
                     let mut commit = BTreeMap::new();
                     let mut deletes = Vec::new();
@@ -366,19 +412,32 @@ impl StandaloneHerder {
                     }
                     if !deletes.is_empty() {
                         // Resetting single partitions: rewrite the group without them.
-                        let mut all = self.worker.transport.committed_offsets(&group).await.map_err(|e| HerderError::Internal(e.to_string()))?;
+                        let mut all = self
+                            .worker
+                            .transport
+                            .committed_offsets(&group)
+                            .await
+                            .map_err(|e| HerderError::Internal(e.to_string()))?;
                         for tp in &deletes {
                             all.remove(tp);
                         }
                         all.extend(commit.clone());
-                        self.worker.transport.delete_group(&group).await.map_err(|e| HerderError::Internal(e.to_string()))?;
+                        self.worker
+                            .transport
+                            .delete_group(&group)
+                            .await
+                            .map_err(|e| HerderError::Internal(e.to_string()))?;
                         commit = all;
                     }
                     self.worker
                         .transport
                         .commit_offsets(&group, &commit)
                         .await
-                        .map_err(|e| HerderError::Internal(format!("Failed to alter offsets of group {group}: {e}")))?;
+                        .map_err(|e| {
+                            HerderError::Internal(format!(
+                                "Failed to alter offsets of group {group}: {e}"
+                            ))
+                        })?;
                 }
             }
         }
@@ -400,7 +459,9 @@ fn type_info(t: Option<ConnectorType>) -> ConnectorTypeInfo {
 }
 
 /// Parses sink offsets in Kafka's REST shape; numbers may be JSON numbers or numeric strings.
-fn parse_sink_offsets(offsets: &ConnectorOffsets) -> HerderResult<Vec<(TopicPartition, Option<i64>)>> {
+fn parse_sink_offsets(
+    offsets: &ConnectorOffsets,
+) -> HerderResult<Vec<(TopicPartition, Option<i64>)>> {
     let num = |v: Option<&Json>, what: &str| -> HerderResult<i64> {
         match v {
             Some(Json::Number(n)) => n.as_i64().ok_or_else(|| HerderError::BadRequest(format!("Failed to parse the following Kafka {what} value in the provided offsets: '{n}'. This should be a valid integer."))),
@@ -480,12 +541,16 @@ impl Herder for StandaloneHerder {
 
     async fn connector_info(&self, name: &str) -> HerderResult<ConnectorInfo> {
         let map = self.connectors.lock().await;
-        map.get(name).map(|e| self.info(name, e)).ok_or_else(|| not_found(name))
+        map.get(name)
+            .map(|e| self.info(name, e))
+            .ok_or_else(|| not_found(name))
     }
 
     async fn connector_config(&self, name: &str) -> HerderResult<Props> {
         let map = self.connectors.lock().await;
-        map.get(name).map(|e| e.config.clone()).ok_or_else(|| not_found(name))
+        map.get(name)
+            .map(|e| e.config.clone())
+            .ok_or_else(|| not_found(name))
     }
 
     async fn put_connector_config(
@@ -519,7 +584,9 @@ impl Herder for StandaloneHerder {
         let created = existing.is_none();
         let target = match existing {
             Some(_) if !allow_replace => {
-                return Err(HerderError::AlreadyExists(format!("Connector {name} already exists")))
+                return Err(HerderError::AlreadyExists(format!(
+                    "Connector {name} already exists"
+                )))
             }
             Some(entry) => {
                 self.stop_entry(entry).await;
@@ -540,10 +607,17 @@ impl Herder for StandaloneHerder {
         map.insert(name.to_string(), entry);
         drop(map);
         self.persist().await;
-        Ok(Created { created, value: info })
+        Ok(Created {
+            created,
+            value: info,
+        })
     }
 
-    async fn patch_connector_config(&self, name: &str, patch: NullableProps) -> HerderResult<ConnectorInfo> {
+    async fn patch_connector_config(
+        &self,
+        name: &str,
+        patch: NullableProps,
+    ) -> HerderResult<ConnectorInfo> {
         let mut config = self.connector_config(name).await?;
         for (k, v) in patch {
             match v {
@@ -555,7 +629,10 @@ impl Herder for StandaloneHerder {
                 }
             }
         }
-        Ok(self.put_connector_config(name, config, true, None).await?.value)
+        Ok(self
+            .put_connector_config(name, config, true, None)
+            .await?
+            .value)
     }
 
     async fn delete_connector(&self, name: &str) -> HerderResult<()> {
@@ -570,9 +647,9 @@ impl Herder for StandaloneHerder {
 
     async fn connector_status(&self, name: &str) -> HerderResult<ConnectorStateInfo> {
         let map = self.connectors.lock().await;
-        let entry = map
-            .get(name)
-            .ok_or_else(|| HerderError::NotFound(format!("No status found for connector {name}")))?;
+        let entry = map.get(name).ok_or_else(|| {
+            HerderError::NotFound(format!("No status found for connector {name}"))
+        })?;
         self.state_info(name, entry)
     }
 
@@ -607,9 +684,9 @@ impl Herder for StandaloneHerder {
             .get_mut(name)
             .ok_or_else(|| HerderError::NotFound(format!("Unknown connector: {name}")))?;
         let legacy = !include_tasks && !only_failed;
-        let before = self.state_info(name, entry).map_err(|_| {
-            HerderError::NotFound(format!("Status for connector {name} not found"))
-        })?;
+        let before = self
+            .state_info(name, entry)
+            .map_err(|_| HerderError::NotFound(format!("Status for connector {name} not found")))?;
         let restart_connector = !only_failed || before.connector.state == State::Failed;
         let restart_tasks: Vec<u32> = if include_tasks {
             before
@@ -639,7 +716,11 @@ impl Herder for StandaloneHerder {
             entry.instance = None;
             self.status.connector_state(name, State::Restarting, None);
             let start = entry.target == TargetState::Started;
-            match self.worker.start_connector(name, &entry.config, start).await {
+            match self
+                .worker
+                .start_connector(name, &entry.config, start)
+                .await
+            {
                 Ok(inst) => {
                     entry.instance = Some(inst);
                     let s = match entry.target {
@@ -649,7 +730,9 @@ impl Herder for StandaloneHerder {
                     };
                     self.status.connector_state(name, s, None);
                 }
-                Err(e) => self.status.connector_state(name, State::Failed, Some(e.trace_text())),
+                Err(e) => self
+                    .status
+                    .connector_state(name, State::Failed, Some(e.trace_text())),
             }
         }
         if !restart_tasks.is_empty() {
@@ -668,7 +751,14 @@ impl Herder for StandaloneHerder {
                 if let Some(tc) = entry.task_configs.get(*t as usize) {
                     let id = ConnectorTaskId::new(name, *t);
                     self.status.set_task(&id, State::Restarting);
-                    entry.tasks.push(self.worker.start_task(id, ctype, entry.config.clone(), tc.clone(), count, control));
+                    entry.tasks.push(self.worker.start_task(
+                        id,
+                        ctype,
+                        entry.config.clone(),
+                        tc.clone(),
+                        count,
+                        control,
+                    ));
                 }
             }
             entry.tasks.sort_by_key(|h| h.id.task);
@@ -695,14 +785,26 @@ impl Herder for StandaloneHerder {
         let ctype = entry
             .connector_type
             .ok_or_else(|| HerderError::Internal(format!("Failed to start task: {id}")))?;
-        let (stop, keep): (Vec<TaskHandle>, Vec<TaskHandle>) =
-            std::mem::take(&mut entry.tasks).into_iter().partition(|h| h.id == *id);
+        let (stop, keep): (Vec<TaskHandle>, Vec<TaskHandle>) = std::mem::take(&mut entry.tasks)
+            .into_iter()
+            .partition(|h| h.id == *id);
         entry.tasks = keep;
         self.worker.stop_tasks(stop).await;
         self.status.set_task(id, State::Restarting);
-        let control = if entry.target == TargetState::Paused { TaskControl::Pause } else { TaskControl::Run };
+        let control = if entry.target == TargetState::Paused {
+            TaskControl::Pause
+        } else {
+            TaskControl::Run
+        };
         let count = entry.task_configs.len() as u32;
-        entry.tasks.push(self.worker.start_task(id.clone(), ctype, entry.config.clone(), tc, count, control));
+        entry.tasks.push(self.worker.start_task(
+            id.clone(),
+            ctype,
+            entry.config.clone(),
+            tc,
+            count,
+            control,
+        ));
         entry.tasks.sort_by_key(|h| h.id.task);
         Ok(())
     }
@@ -755,7 +857,10 @@ impl Herder for StandaloneHerder {
                                 self.reconfigure_tasks(name, entry, false).await;
                             }
                         }
-                        Err(e) => self.status.connector_state(name, State::Failed, Some(e.trace_text())),
+                        Err(e) => {
+                            self.status
+                                .connector_state(name, State::Failed, Some(e.trace_text()))
+                        }
                     }
                 }
                 None => {
@@ -779,7 +884,11 @@ impl Herder for StandaloneHerder {
         self.status.retain_tasks(name, 0);
         self.status.connector_state(name, State::Stopped, None);
         // Keep an unstarted instance so the type stays known.
-        if let Ok(inst) = self.worker.start_connector(name, &entry.config, false).await {
+        if let Ok(inst) = self
+            .worker
+            .start_connector(name, &entry.config, false)
+            .await
+        {
             entry.instance = Some(inst);
         }
         drop(map);
@@ -794,7 +903,9 @@ impl Herder for StandaloneHerder {
             let t = entry
                 .connector_type
                 .or_else(|| self.type_of(&entry.config))
-                .ok_or_else(|| HerderError::Internal(format!("Cannot determine the type of connector {name}")))?;
+                .ok_or_else(|| {
+                    HerderError::Internal(format!("Cannot determine the type of connector {name}"))
+                })?;
             (entry.config.clone(), t)
         };
         let offsets = match ctype {
@@ -803,7 +914,10 @@ impl Herder for StandaloneHerder {
                 .offsets
                 .connector_offsets(name)
                 .into_iter()
-                .map(|(p, o)| ConnectorOffset { partition: p, offset: Some(o) })
+                .map(|(p, o)| ConnectorOffset {
+                    partition: p,
+                    offset: Some(o),
+                })
                 .collect(),
             ConnectorType::Sink => {
                 let group = sink_group(name, &config);
@@ -811,13 +925,18 @@ impl Herder for StandaloneHerder {
                     .transport
                     .committed_offsets(&group)
                     .await
-                    .map_err(|e| HerderError::Internal(format!("Failed to read offsets of group {group}: {e}")))?
+                    .map_err(|e| {
+                        HerderError::Internal(format!(
+                            "Failed to read offsets of group {group}: {e}"
+                        ))
+                    })?
                     .into_iter()
                     .map(|(tp, o)| ConnectorOffset {
-                        partition: json!({"kafka_topic": tp.topic, "kafka_partition": tp.partition})
-                            .as_object()
-                            .cloned()
-                            .unwrap_or_default(),
+                        partition:
+                            json!({"kafka_topic": tp.topic, "kafka_partition": tp.partition})
+                                .as_object()
+                                .cloned()
+                                .unwrap_or_default(),
                         offset: json!({"kafka_offset": o}).as_object().cloned(),
                     })
                     .collect()
@@ -826,7 +945,11 @@ impl Herder for StandaloneHerder {
         Ok(ConnectorOffsets { offsets })
     }
 
-    async fn alter_connector_offsets(&self, name: &str, offsets: ConnectorOffsets) -> HerderResult<String> {
+    async fn alter_connector_offsets(
+        &self,
+        name: &str,
+        offsets: ConnectorOffsets,
+    ) -> HerderResult<String> {
         if offsets.offsets.is_empty() {
             return Err(HerderError::BadRequest(
                 "Partitions / offsets need to be provided for an alter offsets request".into(),
@@ -842,7 +965,13 @@ impl Herder for StandaloneHerder {
                         check_source_map(off, "Source offsets")?;
                     }
                 }
-                OffsetsToAlter::Source(offsets.offsets.into_iter().map(|o| (o.partition, o.offset)).collect())
+                OffsetsToAlter::Source(
+                    offsets
+                        .offsets
+                        .into_iter()
+                        .map(|o| (o.partition, o.offset))
+                        .collect(),
+                )
             }
         };
         self.alter_offsets_inner(name, alter, false).await
@@ -900,7 +1029,12 @@ impl Herder for StandaloneHerder {
         }
     }
 
-    async fn validate_connector_config(&self, _plugin: &str, config: NullableProps) -> HerderResult<ConfigInfos> {
-        connector_config::validate(&self.worker.plugins, &config, None).map_err(HerderError::BadRequest)
+    async fn validate_connector_config(
+        &self,
+        _plugin: &str,
+        config: NullableProps,
+    ) -> HerderResult<ConfigInfos> {
+        connector_config::validate(&self.worker.plugins, &config, None)
+            .map_err(HerderError::BadRequest)
     }
 }

@@ -42,8 +42,10 @@ impl StatusStore {
     /// Starts tracking a connector (before any of its states are reported).
     pub fn track(&self, connector: &str, state: State, version: &str) {
         let mut g = self.lock();
-        g.connectors.insert(connector.to_string(), Entry { state, trace: None });
-        g.versions.insert(connector.to_string(), version.to_string());
+        g.connectors
+            .insert(connector.to_string(), Entry { state, trace: None });
+        g.versions
+            .insert(connector.to_string(), version.to_string());
     }
 
     pub fn forget(&self, connector: &str) {

@@ -21,8 +21,8 @@ fn common_keys() -> ConfigDef {
             ConfigKey::new("name", ConfigType::String, High, "Globally unique name to use for this connector.")
                 .validator(Validator::custom("non-empty string without ISO control characters", |_, v| {
                     match v.as_str() {
-                        Some(s) if !s.is_empty() && !s.chars().any(char::is_control) => Ok(()),
-                        Some(s) if s.is_empty() => Err("String may not be empty".into()),
+                        Some("") => Err("String may not be empty".into()),
+                        Some(s) if !s.chars().any(char::is_control) => Ok(()),
                         _ => Err("String may not contain control characters".into()),
                     }
                 }))
@@ -116,14 +116,24 @@ fn sink_keys() -> ConfigDef {
     use Importance::*;
     let mut def = common_keys();
     def.add(
-        ConfigKey::new("topics", ConfigType::List, High, "List of topics to consume, separated by commas")
-            .default_value("")
-            .group(COMMON_GROUP, 4, Width::Long, "Topics"),
+        ConfigKey::new(
+            "topics",
+            ConfigType::List,
+            High,
+            "List of topics to consume, separated by commas",
+        )
+        .default_value("")
+        .group(COMMON_GROUP, 4, Width::Long, "Topics"),
     );
     def.add(
-        ConfigKey::new("topics.regex", ConfigType::String, High, "Regular expression giving topics to consume.")
-            .default_value("")
-            .group(COMMON_GROUP, 4, Width::Long, "Topics regex"),
+        ConfigKey::new(
+            "topics.regex",
+            ConfigType::String,
+            High,
+            "Regular expression giving topics to consume.",
+        )
+        .default_value("")
+        .group(COMMON_GROUP, 4, Width::Long, "Topics regex"),
     );
     def.add(
         ConfigKey::new("errors.deadletterqueue.topic.name", ConfigType::String, Medium, "The name of the topic to be used as the dead letter queue for messages that result in an error when processed by this sink connector.")
@@ -147,31 +157,71 @@ fn source_keys() -> ConfigDef {
     use Importance::*;
     let mut def = common_keys();
     def.add(
-        ConfigKey::new("topic.creation.groups", ConfigType::List, Low, "Groups of configurations for topics created by source connectors")
-            .default_value("")
-            .group("Topic Creation", 1, Width::Long, "Topic Creation Groups"),
+        ConfigKey::new(
+            "topic.creation.groups",
+            ConfigType::List,
+            Low,
+            "Groups of configurations for topics created by source connectors",
+        )
+        .default_value("")
+        .group("Topic Creation", 1, Width::Long, "Topic Creation Groups"),
     );
     def.add(
-        ConfigKey::new("exactly.once.support", ConfigType::String, Medium, "Whether exactly-once support is required for the connector: requested or required.")
-            .default_value("requested")
-            .validator(Validator::one_of_ci(&["requested", "required"]))
-            .group("Exactly Once Support", 1, Width::Short, "Exactly once support level"),
+        ConfigKey::new(
+            "exactly.once.support",
+            ConfigType::String,
+            Medium,
+            "Whether exactly-once support is required for the connector: requested or required.",
+        )
+        .default_value("requested")
+        .validator(Validator::one_of_ci(&["requested", "required"]))
+        .group(
+            "Exactly Once Support",
+            1,
+            Width::Short,
+            "Exactly once support level",
+        ),
     );
     def.add(
-        ConfigKey::new("transaction.boundary", ConfigType::String, Medium, "How transaction boundaries are defined: poll, interval or connector.")
-            .default_value("poll")
-            .validator(Validator::one_of_ci(&["poll", "interval", "connector"]))
-            .group("Exactly Once Support", 2, Width::Short, "Transaction Boundary"),
+        ConfigKey::new(
+            "transaction.boundary",
+            ConfigType::String,
+            Medium,
+            "How transaction boundaries are defined: poll, interval or connector.",
+        )
+        .default_value("poll")
+        .validator(Validator::one_of_ci(&["poll", "interval", "connector"]))
+        .group(
+            "Exactly Once Support",
+            2,
+            Width::Short,
+            "Transaction Boundary",
+        ),
     );
     def.add(
-        ConfigKey::new("transaction.boundary.interval.ms", ConfigType::Long, Low, "Transaction commit interval when transaction.boundary=interval.")
-            .default_null()
-            .group("Exactly Once Support", 3, Width::Short, "Transaction boundary interval"),
+        ConfigKey::new(
+            "transaction.boundary.interval.ms",
+            ConfigType::Long,
+            Low,
+            "Transaction commit interval when transaction.boundary=interval.",
+        )
+        .default_null()
+        .group(
+            "Exactly Once Support",
+            3,
+            Width::Short,
+            "Transaction boundary interval",
+        ),
     );
     def.add(
-        ConfigKey::new("offsets.storage.topic", ConfigType::String, Low, "The name of a separate offsets topic to use for this connector.")
-            .default_null()
-            .group("offsets.topic", 1, Width::Long, "Offsets topic"),
+        ConfigKey::new(
+            "offsets.storage.topic",
+            ConfigType::String,
+            Low,
+            "The name of a separate offsets topic to use for this connector.",
+        )
+        .default_null()
+        .group("offsets.topic", 1, Width::Long, "Offsets topic"),
     );
     def
 }
@@ -187,15 +237,30 @@ pub fn framework_def(t: ConnectorType) -> ConfigDef {
 /// Adds one group per `transforms.<alias>` / `predicates.<alias>` with `type`, and the
 /// plugin's own keys prefixed (Kafka's `ConnectorConfig.enrich`).
 fn enrich(def: &mut ConfigDef, props: &Props, plugins: &Plugins) {
-    for (list_key, kind) in [("transforms", PluginType::Transformation), ("predicates", PluginType::Predicate)] {
+    for (list_key, kind) in [
+        ("transforms", PluginType::Transformation),
+        ("predicates", PluginType::Predicate),
+    ] {
         let aliases = split_list(props.get(list_key).map(String::as_str).unwrap_or(""));
         for alias in aliases {
             let prefix = format!("{list_key}.{alias}.");
-            let group = format!("{}: {alias}", if kind == PluginType::Transformation { "Transforms" } else { "Predicates" });
+            let group = format!(
+                "{}: {alias}",
+                if kind == PluginType::Transformation {
+                    "Transforms"
+                } else {
+                    "Predicates"
+                }
+            );
             let type_key = format!("{prefix}type");
             def.add(
-                ConfigKey::new(&type_key, ConfigType::Class, Importance::High, "Class for the transformation or predicate.")
-                    .group(&group, 0, Width::Long, &type_key),
+                ConfigKey::new(
+                    &type_key,
+                    ConfigType::Class,
+                    Importance::High,
+                    "Class for the transformation or predicate.",
+                )
+                .group(&group, 0, Width::Long, &type_key),
             );
             if kind == PluginType::Transformation {
                 def.add(
@@ -204,13 +269,20 @@ fn enrich(def: &mut ConfigDef, props: &Props, plugins: &Plugins) {
                         .group(&group, 1, Width::Long, &format!("{prefix}predicate")),
                 );
                 def.add(
-                    ConfigKey::new(&format!("{prefix}negate"), ConfigType::Boolean, Importance::Medium, "Whether the configured predicate should be negated.")
-                        .default_value("false")
-                        .group(&group, 2, Width::Long, &format!("{prefix}negate")),
+                    ConfigKey::new(
+                        &format!("{prefix}negate"),
+                        ConfigType::Boolean,
+                        Importance::Medium,
+                        "Whether the configured predicate should be negated.",
+                    )
+                    .default_value("false")
+                    .group(&group, 2, Width::Long, &format!("{prefix}negate")),
                 );
             }
             let own = props.get(&type_key).and_then(|class| match kind {
-                PluginType::Transformation => plugins.transformation(class).ok().map(|t| t.config_def()),
+                PluginType::Transformation => {
+                    plugins.transformation(class).ok().map(|t| t.config_def())
+                }
                 _ => plugins.predicate(class).ok().map(|p| p.config_def()),
             });
             if let Some(own) = own {
@@ -236,10 +308,19 @@ pub fn split_list(s: &str) -> Vec<String> {
 
 /// Kafka's `AbstractHerder.validateConnectorConfig`: framework keys, then the connector's
 /// own, then converter sections. The connector class must already resolve.
-pub fn validate(plugins: &Plugins, config: &NullableProps, worker_group_id: Option<&str>) -> Result<ConfigInfos, String> {
+pub fn validate(
+    plugins: &Plugins,
+    config: &NullableProps,
+    worker_group_id: Option<&str>,
+) -> Result<ConfigInfos, String> {
     let class = match config.get("connector.class") {
         Some(Some(c)) => c.clone(),
-        _ => return Err(format!("Connector config {} contains no connector type", render_props(config))),
+        _ => {
+            return Err(format!(
+                "Connector config {} contains no connector type",
+                render_props(config)
+            ))
+        }
     };
     let (connector, _) = plugins.connector(&class)?;
     let ctype = connector.connector_type();
@@ -251,13 +332,24 @@ pub fn validate(plugins: &Plugins, config: &NullableProps, worker_group_id: Opti
     let mut framework = framework_def(ctype);
     enrich(&mut framework, &props, plugins);
     let mut values = framework.validate(&props);
-    let null_keys: BTreeSet<&String> = config.iter().filter(|(_, v)| v.is_none()).map(|(k, _)| k).collect();
+    let null_keys: BTreeSet<&String> = config
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| k)
+        .collect();
 
     // Cross-key framework checks.
-    let find = |values: &mut Vec<ConfigValue>, name: &str| values.iter().position(|v| v.name == name);
+    let find =
+        |values: &mut Vec<ConfigValue>, name: &str| values.iter().position(|v| v.name == name);
     if ctype == ConnectorType::Sink {
-        let topics = props.get("topics").map(|s| !split_list(s).is_empty()).unwrap_or(false);
-        let regex = props.get("topics.regex").map(|s| !s.trim().is_empty()).unwrap_or(false);
+        let topics = props
+            .get("topics")
+            .map(|s| !split_list(s).is_empty())
+            .unwrap_or(false);
+        let regex = props
+            .get("topics.regex")
+            .map(|s| !s.trim().is_empty())
+            .unwrap_or(false);
         let msg = if topics && regex {
             Some("Must configure one of topics or topics.regex, not both")
         } else if !topics && !regex {
@@ -279,8 +371,14 @@ pub fn validate(plugins: &Plugins, config: &NullableProps, worker_group_id: Opti
                 }
             }
         }
-        if let Some(dlq) = props.get("errors.deadletterqueue.topic.name").filter(|s| !s.trim().is_empty()) {
-            if props.get("topics").is_some_and(|t| split_list(t).iter().any(|t| t == dlq.trim())) {
+        if let Some(dlq) = props
+            .get("errors.deadletterqueue.topic.name")
+            .filter(|s| !s.trim().is_empty())
+        {
+            if props
+                .get("topics")
+                .is_some_and(|t| split_list(t).iter().any(|t| t == dlq.trim()))
+            {
                 if let Some(i) = find(&mut values, "errors.deadletterqueue.topic.name") {
                     values[i].errors.push(format!(
                         "The DLQ topic '{}' may not be included in the list of topics ('topics'=...) consumed by the connector",
@@ -300,23 +398,31 @@ pub fn validate(plugins: &Plugins, config: &NullableProps, worker_group_id: Opti
     }
     // Transform / predicate aliases must resolve to plugins and reference known predicates.
     let predicates = split_list(props.get("predicates").map(String::as_str).unwrap_or(""));
-    for (list_key, kind) in [("transforms", PluginType::Transformation), ("predicates", PluginType::Predicate)] {
+    for (list_key, kind) in [
+        ("transforms", PluginType::Transformation),
+        ("predicates", PluginType::Predicate),
+    ] {
         let aliases = split_list(props.get(list_key).map(String::as_str).unwrap_or(""));
         let unique: BTreeSet<&String> = aliases.iter().collect();
         if unique.len() != aliases.len() {
             if let Some(i) = find(&mut values, list_key) {
-                values[i].errors.push(format!("Duplicate alias provided in {list_key}"));
+                values[i]
+                    .errors
+                    .push(format!("Duplicate alias provided in {list_key}"));
             }
         }
         for alias in &aliases {
             let type_key = format!("{list_key}.{alias}.type");
             if let Some(class) = props.get(&type_key) {
                 let err = match kind {
-                    PluginType::Transformation => plugins.transformation(class).err().or_else(|| {
-                        let mut t = plugins.transformation(class).ok()?;
-                        let own = originals_with_prefix(&props, &format!("{list_key}.{alias}."));
-                        t.configure(&strip_chain_keys(own)).err().map(|e| e.message)
-                    }),
+                    PluginType::Transformation => {
+                        plugins.transformation(class).err().or_else(|| {
+                            let mut t = plugins.transformation(class).ok()?;
+                            let own =
+                                originals_with_prefix(&props, &format!("{list_key}.{alias}."));
+                            t.configure(&strip_chain_keys(own)).err().map(|e| e.message)
+                        })
+                    }
                     _ => plugins.predicate(class).err().or_else(|| {
                         let mut p = plugins.predicate(class).ok()?;
                         let own = originals_with_prefix(&props, &format!("{list_key}.{alias}."));
@@ -369,7 +475,8 @@ pub fn validate(plugins: &Plugins, config: &NullableProps, worker_group_id: Opti
     let mut groups: Vec<String> = framework.groups();
     let push = |key: Option<&ConfigKey>, mut v: ConfigValue, configs: &mut Vec<ConfigInfo>| {
         if null_keys.contains(&v.name) {
-            v.errors.push("Null value can not be supplied as the configuration value.".into());
+            v.errors
+                .push("Null value can not be supplied as the configuration value.".into());
         }
         configs.push(ConfigInfo {
             definition: key.map(ConfigKeyInfo::from),

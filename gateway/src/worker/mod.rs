@@ -65,7 +65,9 @@ struct Context {
 impl ConnectorContext for Context {
     fn request_task_reconfiguration(&self) {
         // The herder may be shutting down; then there is nothing left to reconfigure.
-        let _ = self.requests.send(ConnectorRequest::Reconfigure(self.name.clone()));
+        let _ = self
+            .requests
+            .send(ConnectorRequest::Reconfigure(self.name.clone()));
     }
     fn raise_error(&self, error: ConnectError) {
         tracing::error!(connector = %self.name, error = %error, "connector raised an error");
@@ -106,7 +108,11 @@ impl WorkerConnector {
     }
 
     /// Resume after pause: the same instance is started again.
-    pub async fn start(&mut self, ctx: Arc<dyn ConnectorContext>, config: Props) -> Result<(), ConnectError> {
+    pub async fn start(
+        &mut self,
+        ctx: Arc<dyn ConnectorContext>,
+        config: Props,
+    ) -> Result<(), ConnectError> {
         guard(self.connector.start(ctx, config)).await?;
         self.running = true;
         Ok(())
@@ -123,7 +129,9 @@ async fn guard<T>(
 ) -> Result<T, ConnectError> {
     match std::panic::AssertUnwindSafe(f).catch_unwind().await {
         Ok(r) => r,
-        Err(p) => Err(ConnectError::connect("plugin panicked").with_trace(task_env::panic_trace(p))),
+        Err(p) => {
+            Err(ConnectError::connect("plugin panicked").with_trace(task_env::panic_trace(p)))
+        }
     }
 }
 
@@ -148,7 +156,8 @@ impl Worker {
 
     pub fn context(&self, name: &str, connector_type: ConnectorType) -> Arc<dyn ConnectorContext> {
         let reader = (connector_type == ConnectorType::Source).then(|| {
-            Arc::new(ConnectorOffsetReader::new(self.offsets.clone(), name)) as Arc<dyn OffsetStorageReader>
+            Arc::new(ConnectorOffsetReader::new(self.offsets.clone(), name))
+                as Arc<dyn OffsetStorageReader>
         });
         Arc::new(Context {
             name: name.to_string(),
@@ -167,7 +176,10 @@ impl Worker {
         start: bool,
     ) -> Result<WorkerConnector, ConnectError> {
         let class = config.get("connector.class").cloned().unwrap_or_default();
-        let (connector, desc) = self.plugins.connector(&class).map_err(ConnectError::config)?;
+        let (connector, desc) = self
+            .plugins
+            .connector(&class)
+            .map_err(ConnectError::config)?;
         let mut wc = WorkerConnector {
             name: name.to_string(),
             connector_type: connector.connector_type(),
@@ -224,7 +236,11 @@ impl Worker {
                 }
             }
         });
-        TaskHandle { id, control: tx, join }
+        TaskHandle {
+            id,
+            control: tx,
+            join,
+        }
     }
 
     /// Asks tasks to stop and waits up to `task.shutdown.graceful.timeout.ms` in total;
@@ -252,11 +268,17 @@ async fn run_task(env: TaskEnv, connector_type: ConnectorType) -> Result<(), Con
         .ok_or_else(|| ConnectError::config("Task config has no task.class"))?;
     match connector_type {
         ConnectorType::Source => {
-            let task = env.plugins.source_task(&class).map_err(ConnectError::config)?;
+            let task = env
+                .plugins
+                .source_task(&class)
+                .map_err(ConnectError::config)?;
             source_task::WorkerSourceTask::new(env, task)?.run().await
         }
         ConnectorType::Sink => {
-            let task = env.plugins.sink_task(&class).map_err(ConnectError::config)?;
+            let task = env
+                .plugins
+                .sink_task(&class)
+                .map_err(ConnectError::config)?;
             sink_task::WorkerSinkTask::new(env, task)?.run().await
         }
     }

@@ -29,7 +29,10 @@ impl Plugins {
         Plugins::new(descs)
     }
 
-    fn of_types<'a>(&'a self, types: &'a [PluginType]) -> impl Iterator<Item = &'a PluginDesc> + 'a {
+    fn of_types<'a>(
+        &'a self,
+        types: &'a [PluginType],
+    ) -> impl Iterator<Item = &'a PluginDesc> + 'a {
         self.descs
             .iter()
             .filter(move |d| d.plugin_type.is_some_and(|t| types.contains(&t)))
@@ -37,7 +40,11 @@ impl Plugins {
 
     /// Finds a plugin by FQCN, simple name, or simple name without the type suffix
     /// (`FileStreamSource`), refusing ambiguous aliases as Kafka does.
-    pub fn resolve<'a>(&'a self, name: &str, types: &'a [PluginType]) -> Result<&'a PluginDesc, String> {
+    pub fn resolve<'a>(
+        &'a self,
+        name: &str,
+        types: &'a [PluginType],
+    ) -> Result<&'a PluginDesc, String> {
         let name = name.trim();
         if let Some(d) = self.of_types(types).find(|d| d.class == name) {
             return Ok(d);
@@ -107,14 +114,24 @@ impl Plugins {
     }
 
     pub fn source_task(&self, class: &str) -> Result<Box<dyn SourceTask>, String> {
-        match self.descs.iter().find(|d| d.class == class).map(|d| d.factory) {
+        match self
+            .descs
+            .iter()
+            .find(|d| d.class == class)
+            .map(|d| d.factory)
+        {
             Some(PluginFactory::SourceTask(f)) => Ok(f()),
             _ => Err(format!("Unknown source task class {class}")),
         }
     }
 
     pub fn sink_task(&self, class: &str) -> Result<Box<dyn SinkTask>, String> {
-        match self.descs.iter().find(|d| d.class == class).map(|d| d.factory) {
+        match self
+            .descs
+            .iter()
+            .find(|d| d.class == class)
+            .map(|d| d.factory)
+        {
             Some(PluginFactory::SinkTask(f)) => Ok(f()),
             _ => Err(format!("Unknown sink task class {class}")),
         }

@@ -58,13 +58,24 @@ const INITIAL_BACKOFF: Duration = Duration::from_millis(300);
 
 impl ErrorPolicy {
     pub fn from_config(connector: &str, config: &Props) -> ErrorPolicy {
-        let num = |k: &str, d: i64| config.get(k).and_then(|v| v.trim().parse::<i64>().ok()).unwrap_or(d);
-        let flag = |k: &str| config.get(k).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        let num = |k: &str, d: i64| {
+            config
+                .get(k)
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .unwrap_or(d)
+        };
+        let flag = |k: &str| {
+            config
+                .get(k)
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        };
         let timeout = num("errors.retry.timeout", 0);
         ErrorPolicy {
             retry_timeout: (timeout > 0).then(|| Duration::from_millis(timeout as u64)),
             retry_forever: timeout < 0,
-            retry_delay_max: Duration::from_millis(num("errors.retry.delay.max.ms", 60_000).max(0) as u64),
+            retry_delay_max: Duration::from_millis(
+                num("errors.retry.delay.max.ms", 60_000).max(0) as u64
+            ),
             tolerate_all: config
                 .get("errors.tolerance")
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("all")),
@@ -96,17 +107,29 @@ impl ErrorPolicy {
     }
 
     fn may_retry(&self, start: Instant, next_sleep: Duration) -> bool {
-        self.retry_forever || self.retry_timeout.is_some_and(|t| start.elapsed() + next_sleep <= t)
+        self.retry_forever
+            || self
+                .retry_timeout
+                .is_some_and(|t| start.elapsed() + next_sleep <= t)
     }
 
     /// Decides whether a failure is tolerated, logging it as configured.
-    pub fn judge<T>(&self, stage: Stage, e: ConnectError, describe: &dyn Fn() -> String) -> Outcome<T> {
+    pub fn judge<T>(
+        &self,
+        stage: Stage,
+        e: ConnectError,
+        describe: &dyn Fn() -> String,
+    ) -> Outcome<T> {
         self.report(stage, &e, describe);
         if self.tolerate_all {
             Outcome::Tolerated(e)
         } else {
             Outcome::Fatal(ConnectError {
-                message: format!("Tolerance exceeded in error handler: {} (stage {})", e.message, stage.name()),
+                message: format!(
+                    "Tolerance exceeded in error handler: {} (stage {})",
+                    e.message,
+                    stage.name()
+                ),
                 ..e
             })
         }
@@ -132,13 +155,25 @@ mod tests {
     #[tokio::test]
     async fn tolerance_none_fails_and_all_skips() {
         let p = ErrorPolicy::from_config("c", &props([("errors.tolerance", "none")]));
-        match p.execute(Stage::Transformation, || Err::<(), _>(ConnectError::data("bad")), String::new).await {
+        match p
+            .execute(
+                Stage::Transformation,
+                || Err::<(), _>(ConnectError::data("bad")),
+                String::new,
+            )
+            .await
+        {
             Outcome::Fatal(e) => assert!(e.message.contains("Tolerance exceeded")),
             o => panic!("{o:?}"),
         }
         let p = ErrorPolicy::from_config("c", &props([("errors.tolerance", "all")]));
         assert!(matches!(
-            p.execute(Stage::Transformation, || Err::<(), _>(ConnectError::data("bad")), String::new).await,
+            p.execute(
+                Stage::Transformation,
+                || Err::<(), _>(ConnectError::data("bad")),
+                String::new
+            )
+            .await,
             Outcome::Tolerated(_)
         ));
     }
@@ -166,7 +201,14 @@ mod tests {
         let p = ErrorPolicy::from_config("c", &props([("errors.tolerance", "all")]));
         let mut calls = 0;
         let out = p
-            .execute(Stage::ValueConverter, || { calls += 1; Err::<(), _>(ConnectError::retriable("x")) }, String::new)
+            .execute(
+                Stage::ValueConverter,
+                || {
+                    calls += 1;
+                    Err::<(), _>(ConnectError::retriable("x"))
+                },
+                String::new,
+            )
             .await;
         assert!(matches!(out, Outcome::Tolerated(_)));
         assert_eq!(calls, 1);

@@ -63,7 +63,9 @@ impl SinkTaskContext for Context {
         self.with(|s| {
             for p in partitions {
                 if !s.assignment.contains(p) {
-                    return Err(ConnectError::connect(format!("Cannot pause unassigned partition {p}")));
+                    return Err(ConnectError::connect(format!(
+                        "Cannot pause unassigned partition {p}"
+                    )));
                 }
             }
             s.paused.extend(partitions.iter().cloned());
@@ -74,7 +76,9 @@ impl SinkTaskContext for Context {
         self.with(|s| {
             for p in partitions {
                 if !s.assignment.contains(p) {
-                    return Err(ConnectError::connect(format!("Cannot resume unassigned partition {p}")));
+                    return Err(ConnectError::connect(format!(
+                        "Cannot resume unassigned partition {p}"
+                    )));
                 }
                 s.paused.remove(p);
             }
@@ -97,7 +101,8 @@ struct LogReporter {
 #[async_trait::async_trait]
 impl ErrantRecordReporter for LogReporter {
     async fn report(&self, record: &SinkRecord, error: &ConnectError) -> ConnectResult<()> {
-        self.policy.report(Stage::TaskPut, error, &|| format!("{:?}", record.record));
+        self.policy
+            .report(Stage::TaskPut, error, &|| format!("{:?}", record.record));
         if self.policy.tolerate_all {
             Ok(())
         } else {
@@ -129,9 +134,11 @@ impl WorkerSinkTask {
         let chain = TransformationChain::build(&env.connector_config, &env.plugins)?;
         let converters = Converters::build(&env.connector_config, &env.worker, &env.plugins)?;
         let policy = ErrorPolicy::from_config(&env.id.connector, &env.connector_config);
-        let reporter: Option<Arc<dyn ErrantRecordReporter>> = policy
-            .log_enable
-            .then(|| Arc::new(LogReporter { policy: policy.clone() }) as Arc<dyn ErrantRecordReporter>);
+        let reporter: Option<Arc<dyn ErrantRecordReporter>> = policy.log_enable.then(|| {
+            Arc::new(LogReporter {
+                policy: policy.clone(),
+            }) as Arc<dyn ErrantRecordReporter>
+        });
         let group = sink_group(&env.id.connector, &env.connector_config);
         let ctx = Arc::new(Context {
             config: env.task_config.clone(),
@@ -158,9 +165,18 @@ impl WorkerSinkTask {
             .transport
             .consumer(&self.group)
             .await
-            .map_err(|e| ConnectError::connect(format!("Failed to create consumer for group {}: {e}", self.group)))?;
-        self.task.start(self.ctx.clone(), self.env.task_config.clone()).await?;
-        self.env.status.task_state(&self.env.id, State::Running, None);
+            .map_err(|e| {
+                ConnectError::connect(format!(
+                    "Failed to create consumer for group {}: {e}",
+                    self.group
+                ))
+            })?;
+        self.task
+            .start(self.ctx.clone(), self.env.task_config.clone())
+            .await?;
+        self.env
+            .status
+            .task_state(&self.env.id, State::Running, None);
         let result = self.consume_loop(&mut *consumer).await;
         // Kafka order on shutdown: preCommit, close partitions, commit, stop.
         let owned = self.ctx.assignment();
@@ -190,17 +206,27 @@ impl WorkerSinkTask {
                 TaskControl::Stop => return Ok(()),
                 TaskControl::Pause if !paused_by_control => {
                     paused_by_control = true;
-                    self.env.status.task_state(&self.env.id, State::Paused, None);
+                    self.env
+                        .status
+                        .task_state(&self.env.id, State::Paused, None);
                 }
                 TaskControl::Run if paused_by_control => {
                     paused_by_control = false;
-                    self.env.status.task_state(&self.env.id, State::Running, None);
+                    self.env
+                        .status
+                        .task_state(&self.env.id, State::Running, None);
                 }
                 _ => {}
             }
             if Instant::now() >= next_refresh {
                 self.refresh_assignment(consumer).await?;
-                next_refresh = Instant::now() + PARTITION_REFRESH;
+                // Topics that don't exist yet are looked for again soon.
+                let wait = if consumer.assignment().is_empty() {
+                    Duration::from_millis(500)
+                } else {
+                    PARTITION_REFRESH
+                };
+                next_refresh = Instant::now() + wait;
             }
             let commit_requested = self.ctx.with(|s| std::mem::take(&mut s.commit_requested));
             if commit_requested || Instant::now() >= next_commit {
@@ -223,7 +249,9 @@ impl WorkerSinkTask {
             if paused_by_control || self.redeliver.is_some() {
                 consumer.pause(&assignment);
             } else {
-                let (p, r): (Vec<_>, Vec<_>) = assignment.into_iter().partition(|tp| task_paused.contains(tp));
+                let (p, r): (Vec<_>, Vec<_>) = assignment
+                    .into_iter()
+                    .partition(|tp| task_paused.contains(tp));
                 consumer.pause(&p);
                 consumer.resume(&r);
             }
@@ -232,7 +260,11 @@ impl WorkerSinkTask {
                 .with(|s| s.timeout_ms.take())
                 .map(Duration::from_millis)
                 .unwrap_or(POLL_TIMEOUT)
-                .min(next_commit.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)));
+                .min(
+                    next_commit
+                        .saturating_duration_since(Instant::now())
+                        .max(Duration::from_millis(1)),
+                );
             let messages = tokio::select! {
                 biased;
                 _ = control.changed() => continue,
@@ -261,7 +293,10 @@ impl WorkerSinkTask {
                 }
                 Err(e) => {
                     return Err(ConnectError {
-                        message: format!("Exiting WorkerSinkTask due to unrecoverable exception: {}", e.message),
+                        message: format!(
+                            "Exiting WorkerSinkTask due to unrecoverable exception: {}",
+                            e.message
+                        ),
                         ..e
                     })
                 }
@@ -269,7 +304,10 @@ impl WorkerSinkTask {
         }
     }
 
-    async fn convert_batch(&mut self, messages: Vec<ConsumedMessage>) -> ConnectResult<Vec<SinkRecord>> {
+    async fn convert_batch(
+        &mut self,
+        messages: Vec<ConsumedMessage>,
+    ) -> ConnectResult<Vec<SinkRecord>> {
         let mut out = Vec::with_capacity(messages.len());
         for m in messages {
             let tp = m.topic_partition();
@@ -291,7 +329,14 @@ impl WorkerSinkTask {
         let conv = &self.converters;
         let key = match self
             .policy
-            .execute(Stage::KeyConverter, || conv.key.to_connect_data(&m.topic, &Headers::new(), m.key.as_deref()), describe)
+            .execute(
+                Stage::KeyConverter,
+                || {
+                    conv.key
+                        .to_connect_data(&m.topic, &Headers::new(), m.key.as_deref())
+                },
+                describe,
+            )
             .await
         {
             Outcome::Done(v) => v,
@@ -300,7 +345,14 @@ impl WorkerSinkTask {
         };
         let value = match self
             .policy
-            .execute(Stage::ValueConverter, || conv.value.to_connect_data(&m.topic, &Headers::new(), m.value.as_deref()), describe)
+            .execute(
+                Stage::ValueConverter,
+                || {
+                    conv.value
+                        .to_connect_data(&m.topic, &Headers::new(), m.value.as_deref())
+                },
+                describe,
+            )
             .await
         {
             Outcome::Done(v) => v,
@@ -344,7 +396,11 @@ impl WorkerSinkTask {
         let chain = &mut self.chain;
         match self
             .policy
-            .execute(Stage::Transformation, || chain.apply(sink.record.clone()), describe)
+            .execute(
+                Stage::Transformation,
+                || chain.apply(sink.record.clone()),
+                describe,
+            )
             .await
         {
             Outcome::Done(Some(r)) => Outcome::Done(Some(SinkRecord { record: r, ..sink })),
@@ -386,10 +442,24 @@ impl WorkerSinkTask {
 
     /// (Re)computes this task's share of the subscribed partitions; opens new ones and
     /// closes lost ones (after committing them).
-    async fn refresh_assignment(&mut self, consumer: &mut dyn TransportConsumer) -> ConnectResult<()> {
+    async fn refresh_assignment(
+        &mut self,
+        consumer: &mut dyn TransportConsumer,
+    ) -> ConnectResult<()> {
         let transport = &self.env.transport;
-        let mut topics: Vec<String> = split_list(self.env.task_config.get("topics").map(String::as_str).unwrap_or(""));
-        if let Some(re) = self.env.task_config.get("topics.regex").filter(|s| !s.trim().is_empty()) {
+        let mut topics: Vec<String> = split_list(
+            self.env
+                .task_config
+                .get("topics")
+                .map(String::as_str)
+                .unwrap_or(""),
+        );
+        if let Some(re) = self
+            .env
+            .task_config
+            .get("topics.regex")
+            .filter(|s| !s.trim().is_empty())
+        {
             let re = regex::Regex::new(&format!("^(?:{re})$"))
                 .map_err(|e| ConnectError::config(format!("Invalid topics.regex: {e}")))?;
             let all = transport

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use connect_api::{
-    ConnectError, ConnectResult, Props, RecordMetadata, SourceRecord, SourceTask, SourceTaskContext,
-    OffsetStorageReader,
+    ConnectError, ConnectResult, OffsetStorageReader, Props, RecordMetadata, SourceRecord,
+    SourceTask, SourceTaskContext,
 };
 use tokio::sync::{mpsc, watch};
 
@@ -76,7 +76,8 @@ impl WorkerSourceTask {
         let chain = TransformationChain::build(&env.connector_config, &env.plugins)?;
         let converters = Converters::build(&env.connector_config, &env.worker, &env.plugins)?;
         let policy = ErrorPolicy::from_config(&env.id.connector, &env.connector_config);
-        let topic_spec = topic_creation_spec(&env.connector_config, env.worker.topic_creation_enable)?;
+        let topic_spec =
+            topic_creation_spec(&env.connector_config, env.worker.topic_creation_enable)?;
         Ok(WorkerSourceTask {
             env,
             task,
@@ -102,7 +103,9 @@ impl WorkerSourceTask {
             reader,
         });
         self.task.start(ctx, self.env.task_config.clone()).await?;
-        self.env.status.task_state(&self.env.id, State::Running, None);
+        self.env
+            .status
+            .task_state(&self.env.id, State::Running, None);
 
         let (send_tx, send_rx) = mpsc::channel::<SendBatch>(SEND_QUEUE_BATCHES);
         let (ack_tx, mut ack_rx) = mpsc::unbounded_channel::<AckBatch>();
@@ -154,12 +157,16 @@ impl WorkerSourceTask {
             match target {
                 TaskControl::Stop => return Ok(()),
                 TaskControl::Pause => {
-                    self.env.status.task_state(&self.env.id, State::Paused, None);
+                    self.env
+                        .status
+                        .task_state(&self.env.id, State::Paused, None);
                     wait_while_paused(&mut control, ack_rx, self, &mut next_flush).await?;
                     if *control.borrow() == TaskControl::Stop {
                         return Ok(());
                     }
-                    self.env.status.task_state(&self.env.id, State::Running, None);
+                    self.env
+                        .status
+                        .task_state(&self.env.id, State::Running, None);
                     continue;
                 }
                 TaskControl::Run => {}
@@ -228,7 +235,11 @@ impl WorkerSourceTask {
         } else {
             match self
                 .policy
-                .execute(Stage::Transformation, || chain.apply(original.record.clone()), describe)
+                .execute(
+                    Stage::Transformation,
+                    || chain.apply(original.record.clone()),
+                    describe,
+                )
                 .await
             {
                 Outcome::Done(r) => r,
@@ -267,7 +278,10 @@ impl WorkerSourceTask {
             .policy
             .execute(
                 Stage::KeyConverter,
-                || conv.key.from_connect_data(&topic, &r.headers, r.key_schema.as_ref(), &r.key),
+                || {
+                    conv.key
+                        .from_connect_data(&topic, &r.headers, r.key_schema.as_ref(), &r.key)
+                },
                 describe,
             )
             .await
@@ -280,7 +294,14 @@ impl WorkerSourceTask {
             .policy
             .execute(
                 Stage::ValueConverter,
-                || conv.value.from_connect_data(&topic, &r.headers, r.value_schema.as_ref(), &r.value),
+                || {
+                    conv.value.from_connect_data(
+                        &topic,
+                        &r.headers,
+                        r.value_schema.as_ref(),
+                        &r.value,
+                    )
+                },
                 describe,
             )
             .await
@@ -321,7 +342,9 @@ impl WorkerSourceTask {
                 .transport
                 .create_topic(topic, spec)
                 .await
-                .map_err(|e| ConnectError::connect(format!("Failed to create topic {topic}: {e}")))?;
+                .map_err(|e| {
+                    ConnectError::connect(format!("Failed to create topic {topic}: {e}"))
+                })?;
             if created {
                 tracing::info!(task = %self.env.id, topic, partitions = spec.partitions, "created topic");
             }
@@ -334,16 +357,22 @@ impl WorkerSourceTask {
         for (rec, result) in batch.records.into_iter().zip(batch.results) {
             match result {
                 Ok(meta) => {
-                    if self.env.worker.topic_tracking_enable && !self.tracked_topics.contains(&meta.topic) {
+                    if self.env.worker.topic_tracking_enable
+                        && !self.tracked_topics.contains(&meta.topic)
+                    {
                         self.tracked_topics.insert(meta.topic.clone());
-                        self.env.status.topic_used(&self.env.id.connector, &meta.topic);
+                        self.env
+                            .status
+                            .topic_used(&self.env.id.connector, &meta.topic);
                     }
                     self.submitted.ack(rec.id);
                     self.task.commit_record(&rec.original, Some(&meta))?;
                 }
                 Err(e) => {
                     let err = ConnectError::connect(format!("Failed to send record: {e}"));
-                    match self.policy.judge::<()>(Stage::Produce, err, &|| format!("{:?}", rec.original.record)) {
+                    match self.policy.judge::<()>(Stage::Produce, err, &|| {
+                        format!("{:?}", rec.original.record)
+                    }) {
                         Outcome::Tolerated(_) | Outcome::Done(_) => {
                             self.submitted.ack(rec.id);
                             self.task.commit_record(&rec.original, None)?;
@@ -416,7 +445,13 @@ async fn sender_loop(
 ) {
     while let Some(batch) = rx.recv().await {
         let results = send_with_retry(&*transport, batch.messages).await;
-        if acks.send(AckBatch { records: batch.records, results }).is_err() {
+        if acks
+            .send(AckBatch {
+                records: batch.records,
+                results,
+            })
+            .is_err()
+        {
             return;
         }
     }
@@ -469,7 +504,12 @@ fn topic_creation_spec(config: &Props, enabled: bool) -> ConnectResult<Option<To
     let configs = config
         .iter()
         .filter_map(|(k, v)| k.strip_prefix(prefix).map(|s| (s.to_string(), v.clone())))
-        .filter(|(k, _)| !matches!(k.as_str(), "partitions" | "replication.factor" | "include" | "exclude"))
+        .filter(|(k, _)| {
+            !matches!(
+                k.as_str(),
+                "partitions" | "replication.factor" | "include" | "exclude"
+            )
+        })
         .collect();
     Ok(Some(TopicSpec {
         // -1 means "broker default"; the transport treats 0 as its default.

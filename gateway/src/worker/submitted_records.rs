@@ -47,7 +47,11 @@ impl SubmittedRecords {
             .entry(key.clone())
             .or_insert_with(|| (partition.clone(), VecDeque::new()))
             .1
-            .push_back(Entry { id, offset, acked: false });
+            .push_back(Entry {
+                id,
+                offset,
+                acked: false,
+            });
         self.index.insert(id, key);
         SubmittedId(id)
     }
@@ -107,7 +111,10 @@ mod tests {
         s.ack(a2);
         s.ack(b1);
         // a1 still pending: nothing of p commits, q commits independently.
-        assert_eq!(s.committable_offsets(), vec![(q.clone(), m(json!({"pos": 10})))]);
+        assert_eq!(
+            s.committable_offsets(),
+            vec![(q.clone(), m(json!({"pos": 10})))]
+        );
         s.ack(a3);
         assert!(s.committable_offsets().is_empty());
         s.ack(a1);

@@ -52,12 +52,19 @@ pub struct Converters {
 }
 
 impl Converters {
-    pub fn build(connector: &Props, worker: &WorkerConfig, plugins: &Plugins) -> ConnectResult<Self> {
+    pub fn build(
+        connector: &Props,
+        worker: &WorkerConfig,
+        plugins: &Plugins,
+    ) -> ConnectResult<Self> {
         let pick = |key: &str, worker_class: &str| -> (String, Props) {
             let prefix = format!("{key}.");
             match connector.get(key) {
                 Some(c) => (c.clone(), originals_with_prefix(connector, &prefix)),
-                None => (worker_class.to_string(), originals_with_prefix(&worker.originals, &prefix)),
+                None => (
+                    worker_class.to_string(),
+                    originals_with_prefix(&worker.originals, &prefix),
+                ),
             }
         };
         let (kc, kp) = pick("key.converter", &worker.key_converter);
@@ -67,7 +74,9 @@ impl Converters {
         key.configure(&kp, true)?;
         let mut value = plugins.converter(&vc).map_err(ConnectError::config)?;
         value.configure(&vp, false)?;
-        let mut header = plugins.header_converter(&hc).map_err(ConnectError::config)?;
+        let mut header = plugins
+            .header_converter(&hc)
+            .map_err(ConnectError::config)?;
         hp.insert("converter.type".into(), "header".into());
         header.configure(&hp)?;
         Ok(Converters { key, value, header })

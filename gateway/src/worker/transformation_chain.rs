@@ -28,12 +28,18 @@ impl TransformationChain {
         for alias in split_list(config.get("transforms").map(String::as_str).unwrap_or("")) {
             let prefix = format!("transforms.{alias}.");
             let own = originals_with_prefix(config, &prefix);
-            let class = own
-                .get("type")
-                .ok_or_else(|| ConnectError::config(format!("Missing required configuration \"{prefix}type\" which has no default value.")))?;
-            let mut transform = plugins.transformation(class).map_err(ConnectError::config)?;
+            let class = own.get("type").ok_or_else(|| {
+                ConnectError::config(format!(
+                    "Missing required configuration \"{prefix}type\" which has no default value."
+                ))
+            })?;
+            let mut transform = plugins
+                .transformation(class)
+                .map_err(ConnectError::config)?;
             transform.configure(&strip_chain_keys(own.clone()))?;
-            let negate = own.get("negate").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+            let negate = own
+                .get("negate")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
             let predicate = match own.get("predicate") {
                 None => None,
                 Some(p) => {
@@ -52,7 +58,12 @@ impl TransformationChain {
                     Some(pred)
                 }
             };
-            stages.push(Stage { alias, transform, predicate, negate });
+            stages.push(Stage {
+                alias,
+                transform,
+                predicate,
+                negate,
+            });
         }
         Ok(TransformationChain { stages })
     }
