@@ -74,6 +74,24 @@ impl SchemaType {
         })
     }
 
+    /// Kafka's `Schema.Type` enum name (`INT32`, `FLOAT64`, ...), used in error messages.
+    pub fn kafka_name(self) -> &'static str {
+        match self {
+            SchemaType::Int8 => "INT8",
+            SchemaType::Int16 => "INT16",
+            SchemaType::Int32 => "INT32",
+            SchemaType::Int64 => "INT64",
+            SchemaType::Float32 => "FLOAT32",
+            SchemaType::Float64 => "FLOAT64",
+            SchemaType::Boolean => "BOOLEAN",
+            SchemaType::String => "STRING",
+            SchemaType::Bytes => "BYTES",
+            SchemaType::Array => "ARRAY",
+            SchemaType::Map => "MAP",
+            SchemaType::Struct => "STRUCT",
+        }
+    }
+
     pub fn is_primitive(self) -> bool {
         !matches!(
             self,
@@ -126,7 +144,7 @@ impl Schema {
             return Err(ConnectError::data(format!(
                 "Invalid value: null used for required field: \"{}\", schema type: {}",
                 self.name.as_deref().unwrap_or("null"),
-                self.schema_type.name().to_uppercase()
+                self.schema_type.kafka_name()
             )));
         }
         let ok = matches!(
@@ -147,7 +165,7 @@ impl Schema {
         if !ok {
             return Err(ConnectError::data(format!(
                 "Invalid Java object for schema with type {}: {}",
-                self.schema_type.name().to_uppercase(),
+                self.schema_type.kafka_name(),
                 value.type_name()
             )));
         }
@@ -186,13 +204,8 @@ impl Schema {
 impl fmt::Display for Schema {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.name {
-            Some(n) => write!(
-                f,
-                "Schema{{{}:{}}}",
-                n,
-                self.schema_type.name().to_uppercase()
-            ),
-            None => write!(f, "Schema{{{}}}", self.schema_type.name().to_uppercase()),
+            Some(n) => write!(f, "Schema{{{}:{}}}", n, self.schema_type.kafka_name()),
+            None => write!(f, "Schema{{{}}}", self.schema_type.kafka_name()),
         }
     }
 }

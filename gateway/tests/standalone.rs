@@ -499,3 +499,122 @@ fn test_plugins() -> Vec<PluginDesc> {
         },
     ]
 }
+
+/// The REST router over the real herder, through a socket, as a curl user sees it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rest_over_the_real_herder() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    std::fs::write(&input, "x\n").unwrap();
+    let app = start(dir.path()).await;
+    let base = format!("http://{}", app.rest_addr);
+    let http = reqwest::Client::new();
+    let body = json!({"name": "fs", "config": {"connector.class": "FileStreamSource", "file": input.display().to_string(), "topic": "t"}});
+
+    let r = http
+        .post(format!("{base}/connectors"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(r.headers()["location"], "/connectors/fs");
+    let info: Value = r.json().await.unwrap();
+    assert_eq!(info["type"], "source");
+    assert_eq!(info["tasks"], json!([{"connector": "fs", "task": 0}]));
+
+    let r = http
+        .post(format!("{base}/connectors"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert_eq!(
+        r.json::<Value>().await.unwrap(),
+        json!({"error_code": 409, "message": "Connector fs already exists"})
+    );
+
+    let r = http
+        .get(format!("{base}/connectors/nope"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(
+        r.json::<Value>().await.unwrap(),
+        json!({"error_code": 404, "message": "Connector nope not found"})
+    );
+
+    let mut bad = body.clone();
+    bad["name"] = json!("bad");
+    bad["config"]["tasks.max"] = json!("0");
+    let r = http
+        .post(format!("{base}/connectors"))
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let msg = r.json::<Value>().await.unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.starts_with(
+            "Connector configuration is invalid and contains the following 1 error(s):"
+        ),
+        "{msg}"
+    );
+
+    let tasks: Value = http
+        .get(format!("{base}/connectors/fs/tasks"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        tasks[0]["config"]["task.class"],
+        "org.apache.kafka.connect.file.FileStreamSourceTask"
+    );
+
+    let r = http
+        .put(format!("{base}/connectors/fs/stop"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let r = http
+        .delete(format!("{base}/connectors/fs/offsets"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = http
+        .get(format!("{base}/connectors?expand=status&expand=info"))
+        .send()
+        .await
+        .unwrap();
+    let all: Value = r.json().await.unwrap();
+    assert_eq!(all["fs"]["status"]["connector"]["state"], "STOPPED");
+    assert_eq!(all["fs"]["info"]["tasks"], json!([]));
+    let r = http
+        .delete(format!("{base}/connectors/fs"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        http.get(format!("{base}/connectors"))
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap(),
+        json!([])
+    );
+    app.shutdown().await;
+}

@@ -34,6 +34,23 @@ impl Stage {
     }
 }
 
+/// Unwraps `Outcome::Done`, or returns a tolerated/fatal outcome from the enclosing function
+/// (which must itself return an `Outcome`): the `?` of this module.
+macro_rules! done_or_return {
+    ($outcome:expr) => {
+        match $outcome {
+            $crate::worker::retry_with_tolerance::Outcome::Done(v) => v,
+            $crate::worker::retry_with_tolerance::Outcome::Tolerated(e) => {
+                return $crate::worker::retry_with_tolerance::Outcome::Tolerated(e)
+            }
+            $crate::worker::retry_with_tolerance::Outcome::Fatal(e) => {
+                return $crate::worker::retry_with_tolerance::Outcome::Fatal(e)
+            }
+        }
+    };
+}
+pub(crate) use done_or_return;
+
 #[derive(Debug)]
 pub enum Outcome<T> {
     Done(T),

@@ -14,7 +14,7 @@ use connect_api::{
 use crate::herder::State;
 use crate::transport::{ConsumedMessage, TransportConsumer};
 use crate::worker::connector_config::split_list;
-use crate::worker::retry_with_tolerance::{ErrorPolicy, Outcome, Stage};
+use crate::worker::retry_with_tolerance::{done_or_return, ErrorPolicy, Outcome, Stage};
 use crate::worker::task_env::{Converters, TaskControl, TaskEnv};
 use crate::worker::transformation_chain::TransformationChain;
 
@@ -327,38 +327,30 @@ impl WorkerSinkTask {
     async fn convert(&mut self, m: &ConsumedMessage) -> Outcome<Option<SinkRecord>> {
         let describe = || format!("{}-{}@{}", m.topic, m.partition, m.offset);
         let conv = &self.converters;
-        let key = match self
-            .policy
-            .execute(
-                Stage::KeyConverter,
-                || {
-                    conv.key
-                        .to_connect_data(&m.topic, &Headers::new(), m.key.as_deref())
-                },
-                describe,
-            )
-            .await
-        {
-            Outcome::Done(v) => v,
-            Outcome::Tolerated(e) => return Outcome::Tolerated(e),
-            Outcome::Fatal(e) => return Outcome::Fatal(e),
-        };
-        let value = match self
-            .policy
-            .execute(
-                Stage::ValueConverter,
-                || {
-                    conv.value
-                        .to_connect_data(&m.topic, &Headers::new(), m.value.as_deref())
-                },
-                describe,
-            )
-            .await
-        {
-            Outcome::Done(v) => v,
-            Outcome::Tolerated(e) => return Outcome::Tolerated(e),
-            Outcome::Fatal(e) => return Outcome::Fatal(e),
-        };
+        let key = done_or_return!(
+            self.policy
+                .execute(
+                    Stage::KeyConverter,
+                    || {
+                        conv.key
+                            .to_connect_data(&m.topic, &Headers::new(), m.key.as_deref())
+                    },
+                    describe,
+                )
+                .await
+        );
+        let value = done_or_return!(
+            self.policy
+                .execute(
+                    Stage::ValueConverter,
+                    || {
+                        conv.value
+                            .to_connect_data(&m.topic, &Headers::new(), m.value.as_deref())
+                    },
+                    describe,
+                )
+                .await
+        );
         let headers = match self
             .policy
             .execute(

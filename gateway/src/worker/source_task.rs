@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, watch};
 use crate::herder::State;
 use crate::storage::ConnectorOffsetReader;
 use crate::transport::{OutboundMessage, TopicSpec, TransportResult};
-use crate::worker::retry_with_tolerance::{ErrorPolicy, Outcome, Stage};
+use crate::worker::retry_with_tolerance::{done_or_return, ErrorPolicy, Outcome, Stage};
 use crate::worker::submitted_records::{SubmittedId, SubmittedRecords};
 use crate::worker::task_env::{Converters, TaskControl, TaskEnv};
 use crate::worker::transformation_chain::TransformationChain;
@@ -233,83 +233,76 @@ impl WorkerSourceTask {
         let transformed = if chain.is_empty() {
             Some(original.record.clone())
         } else {
-            match self
-                .policy
-                .execute(
-                    Stage::Transformation,
-                    || chain.apply(original.record.clone()),
-                    describe,
-                )
-                .await
-            {
-                Outcome::Done(r) => r,
-                Outcome::Tolerated(e) => return Outcome::Tolerated(e),
-                Outcome::Fatal(e) => return Outcome::Fatal(e),
-            }
+            done_or_return!(
+                self.policy
+                    .execute(
+                        Stage::Transformation,
+                        || chain.apply(original.record.clone()),
+                        describe,
+                    )
+                    .await
+            )
         };
         let Some(r) = transformed else {
             return Outcome::Done(None);
         };
         let topic = r.topic.clone();
         let conv = &self.converters;
-        let headers = match self
-            .policy
-            .execute(
-                Stage::HeaderConverter,
-                || {
-                    r.headers
-                        .iter()
-                        .map(|h| {
-                            conv.header
-                                .from_connect_header(&topic, &h.key, h.schema.as_ref(), &h.value)
-                                .map(|b| (h.key.clone(), b))
-                        })
-                        .collect::<ConnectResult<Vec<_>>>()
-                },
-                describe,
-            )
-            .await
-        {
-            Outcome::Done(h) => h,
-            Outcome::Tolerated(e) => return Outcome::Tolerated(e),
-            Outcome::Fatal(e) => return Outcome::Fatal(e),
-        };
-        let key = match self
-            .policy
-            .execute(
-                Stage::KeyConverter,
-                || {
-                    conv.key
-                        .from_connect_data(&topic, &r.headers, r.key_schema.as_ref(), &r.key)
-                },
-                describe,
-            )
-            .await
-        {
-            Outcome::Done(k) => k,
-            Outcome::Tolerated(e) => return Outcome::Tolerated(e),
-            Outcome::Fatal(e) => return Outcome::Fatal(e),
-        };
-        let value = match self
-            .policy
-            .execute(
-                Stage::ValueConverter,
-                || {
-                    conv.value.from_connect_data(
-                        &topic,
-                        &r.headers,
-                        r.value_schema.as_ref(),
-                        &r.value,
-                    )
-                },
-                describe,
-            )
-            .await
-        {
-            Outcome::Done(v) => v,
-            Outcome::Tolerated(e) => return Outcome::Tolerated(e),
-            Outcome::Fatal(e) => return Outcome::Fatal(e),
-        };
+        let headers = done_or_return!(
+            self.policy
+                .execute(
+                    Stage::HeaderConverter,
+                    || {
+                        r.headers
+                            .iter()
+                            .map(|h| {
+                                conv.header
+                                    .from_connect_header(
+                                        &topic,
+                                        &h.key,
+                                        h.schema.as_ref(),
+                                        &h.value,
+                                    )
+                                    .map(|b| (h.key.clone(), b))
+                            })
+                            .collect::<ConnectResult<Vec<_>>>()
+                    },
+                    describe,
+                )
+                .await
+        );
+        let key = done_or_return!(
+            self.policy
+                .execute(
+                    Stage::KeyConverter,
+                    || {
+                        conv.key.from_connect_data(
+                            &topic,
+                            &r.headers,
+                            r.key_schema.as_ref(),
+                            &r.key,
+                        )
+                    },
+                    describe,
+                )
+                .await
+        );
+        let value = done_or_return!(
+            self.policy
+                .execute(
+                    Stage::ValueConverter,
+                    || {
+                        conv.value.from_connect_data(
+                            &topic,
+                            &r.headers,
+                            r.value_schema.as_ref(),
+                            &r.value,
+                        )
+                    },
+                    describe,
+                )
+                .await
+        );
         // Kafka: -1 means "no timestamp"; other negatives are invalid.
         let timestamp = match r.timestamp {
             Some(t) if t < -1 => {
