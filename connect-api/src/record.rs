@@ -21,6 +21,9 @@ pub struct ConnectRecord {
     /// Epoch millis; `None` when the record has none.
     pub timestamp: Option<i64>,
     pub headers: Headers,
+    /// The offset of a sink record (`SinkRecord.kafkaOffset()`); `None` for source records,
+    /// so SMTs can tell the two apart as Kafka's `requireSinkRecord` does.
+    pub kafka_offset: Option<i64>,
 }
 
 impl ConnectRecord {
@@ -34,6 +37,7 @@ impl ConnectRecord {
             value,
             timestamp: None,
             headers: Headers::new(),
+            kafka_offset: None,
         }
     }
 
@@ -96,6 +100,7 @@ impl SinkRecord {
             original_kafka_offset: offset,
             record: ConnectRecord {
                 kafka_partition: Some(partition),
+                kafka_offset: Some(offset),
                 ..record
             },
             kafka_offset: offset,

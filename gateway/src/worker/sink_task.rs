@@ -380,6 +380,7 @@ impl WorkerSinkTask {
             value: value.value,
             timestamp: m.timestamp,
             headers,
+            kafka_offset: Some(m.offset),
         };
         let sink = SinkRecord::new(record, m.partition, m.offset);
         if self.chain.is_empty() {

@@ -1,9 +1,7 @@
 //! `org.apache.kafka.connect.transforms.InsertField$Key` / `$Value`.
 //!
-//! Offsets: Kafka fills `offset.field` only for sink records (and fails for source records).
-//! A native SMT sees a plain [`ConnectRecord`] without an offset, so the offset field is
-//! added to the schema but left null; a required (`!`) offset field is reported as a data
-//! error instead of producing an invalid struct.
+//! Offsets: `offset.field` is filled from `ConnectRecord::kafka_offset`, which only sink
+//! records carry; on a source record it fails as Kafka's `requireSinkRecord` does.
 
 use connect_api::{
     ConfigDef, ConfigKey, ConfigType, ConnectError, ConnectRecord, ConnectResult, Importance,
@@ -157,13 +155,13 @@ impl InsertField {
             out.push((s.name.clone(), Value::Int32(p)));
         }
         if let Some(s) = &self.offset {
-            if !s.optional {
-                return Err(ConnectError::data(format!(
-                    "Cannot insert required field '{}' for [{PURPOSE}]: the record offset is \
-                     not available to native transformations",
-                    s.name
-                )));
-            }
+            // Kafka's requireSinkRecord: offsets exist only on sink records.
+            let offset = record.kafka_offset.ok_or_else(|| {
+                ConnectError::data(format!(
+                    "Only SinkRecord supported for [{PURPOSE}], found: org.apache.kafka.connect.source.SourceRecord"
+                ))
+            })?;
+            out.push((s.name.clone(), Value::Int64(offset)));
         }
         if let (Some(s), Some(ts)) = (&self.timestamp, record.timestamp) {
             out.push((s.name.clone(), Value::Int64(ts)));
@@ -308,10 +306,14 @@ mod tests {
             .field("a", SchemaBuilder::int32().build())
             .build();
         let v = Struct::new(schema.clone()).put("a", 7).unwrap();
-        let out = t
-            .apply(rec(Some(schema), Value::Struct(v)))
-            .unwrap()
-            .unwrap();
+        // A source record has no offset: Kafka rejects it.
+        let err = t
+            .apply(rec(Some(schema.clone()), Value::Struct(v.clone())))
+            .unwrap_err();
+        assert!(err.message.contains("Only SinkRecord supported"), "{err}");
+        let mut sink_rec = rec(Some(schema), Value::Struct(v));
+        sink_rec.kafka_offset = Some(42);
+        let out = t.apply(sink_rec).unwrap().unwrap();
         let s = out.value_schema.clone().unwrap();
         assert_eq!(s.name.as_deref(), Some("rec"));
         let names: Vec<&str> = s.fields.iter().map(|f| f.name.as_str()).collect();
@@ -327,7 +329,7 @@ mod tests {
         assert_eq!(st.get("a"), Some(&Value::Int32(7)));
         assert_eq!(st.get("t"), Some(&Value::from("orders")));
         assert_eq!(st.get("ts"), Some(&Value::Int64(1234)));
-        assert_eq!(st.get("o"), Some(&Value::Null));
+        assert_eq!(st.get("o"), Some(&Value::Int64(42)));
     }
 
     #[test]
