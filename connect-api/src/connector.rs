@@ -80,7 +80,9 @@ pub trait SourceTask: Send {
         context: Arc<dyn SourceTaskContext>,
         props: Props,
     ) -> ConnectResult<()>;
-    /// `Ok(None)` or an empty batch: nothing now. Should return periodically.
+    /// `Ok(None)` or an empty batch: nothing now. Should return periodically (about a
+    /// second when idle). The worker drops a pending `poll` future when the task is paused or
+    /// stopped, so keep read state in `self` rather than across an `.await`.
     async fn poll(&mut self) -> ConnectResult<Option<Vec<SourceRecord>>>;
     /// Called after every successful offset flush.
     async fn commit(&mut self) -> ConnectResult<()> {
