@@ -45,8 +45,6 @@ const KAFKA_KEYS_WITHOUT_EFFECT: &[&str] = &[
     "rest.extension.classes",
     "connector.client.config.override.policy",
     "config.providers",
-    "task.shutdown.graceful.timeout.ms",
-    "offset.flush.timeout.ms",
     "metric.reporters",
     "auto.include.jmx.reporter",
     "group.id",

@@ -407,12 +407,14 @@ async fn failing_connector_and_panicking_task_do_not_hurt_others() {
 
 // ---- test plugins ----
 
-struct FailingStart;
-struct PanickingTaskConnector;
+/// A source connector whose `start` fails (`fail_start`) or whose task panics in `poll`.
+struct TestConnector {
+    fail_start: bool,
+}
 struct PanickingTask;
 
 #[async_trait]
-impl Connector for FailingStart {
+impl Connector for TestConnector {
     fn connector_type(&self) -> ConnectorType {
         ConnectorType::Source
     }
@@ -423,31 +425,9 @@ impl Connector for FailingStart {
         ConfigDef::new()
     }
     async fn start(&mut self, _: Arc<dyn ConnectorContext>, _: Props) -> ConnectResult<()> {
-        Err(ConnectError::connect("refusing to start"))
-    }
-    fn task_class(&self) -> &'static str {
-        "test.PanickingTask"
-    }
-    async fn task_configs(&mut self, _: usize) -> ConnectResult<Vec<Props>> {
-        Ok(vec![Props::new()])
-    }
-    async fn stop(&mut self) -> ConnectResult<()> {
-        Ok(())
-    }
-}
-
-#[async_trait]
-impl Connector for PanickingTaskConnector {
-    fn connector_type(&self) -> ConnectorType {
-        ConnectorType::Source
-    }
-    fn version(&self) -> String {
-        "1.0".into()
-    }
-    fn config_def(&self) -> ConfigDef {
-        ConfigDef::new()
-    }
-    async fn start(&mut self, _: Arc<dyn ConnectorContext>, _: Props) -> ConnectResult<()> {
+        if self.fail_start {
+            return Err(ConnectError::connect("refusing to start"));
+        }
         Ok(())
     }
     fn task_class(&self) -> &'static str {
@@ -483,13 +463,13 @@ fn test_plugins() -> Vec<PluginDesc> {
             class: "test.FailingStartConnector",
             plugin_type: Some(PluginType::Source),
             version: "1.0",
-            factory: PluginFactory::Connector(|| Box::new(FailingStart)),
+            factory: PluginFactory::Connector(|| Box::new(TestConnector { fail_start: true })),
         },
         PluginDesc {
             class: "test.PanickingTaskConnector",
             plugin_type: Some(PluginType::Source),
             version: "1.0",
-            factory: PluginFactory::Connector(|| Box::new(PanickingTaskConnector)),
+            factory: PluginFactory::Connector(|| Box::new(TestConnector { fail_start: false })),
         },
         PluginDesc {
             class: "test.PanickingTask",

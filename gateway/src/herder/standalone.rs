@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 
 use async_trait::async_trait;
-use connect_api::{ConnectorType, OffsetsToAlter, Props, SourceMap, TopicPartition};
+use connect_api::{ConnectorType, OffsetsToAlter, PluginType, Props, SourceMap, TopicPartition};
 use serde_json::{json, Value as Json};
 use tokio::sync::{mpsc, Mutex};
 
@@ -146,17 +146,16 @@ impl StandaloneHerder {
     /// Creates the connector instance per the entry's target state and starts its tasks.
     async fn start_entry(&self, name: &str, entry: &mut ConnectorEntry) {
         let start = entry.target == TargetState::Started;
-        let version = self
-            .worker
-            .plugins
-            .connector(
-                entry
-                    .config
-                    .get("connector.class")
-                    .map(String::as_str)
-                    .unwrap_or(""),
-            )
-            .map(|(_, d)| d.version.to_string())
+        let version = entry
+            .config
+            .get("connector.class")
+            .and_then(|c| {
+                self.worker
+                    .plugins
+                    .resolve(c, &[PluginType::Source, PluginType::Sink])
+                    .ok()
+            })
+            .map(|d| d.version.to_string())
             .unwrap_or_default();
         let initial = match entry.target {
             TargetState::Started => State::Unassigned,
@@ -191,11 +190,7 @@ impl StandaloneHerder {
 
     fn type_of(&self, config: &Props) -> Option<ConnectorType> {
         let class = config.get("connector.class")?;
-        self.worker
-            .plugins
-            .connector(class)
-            .ok()
-            .map(|(c, _)| c.connector_type())
+        self.worker.plugins.connector_type(class)
     }
 
     /// Asks the connector for task configs; restarts tasks when they changed (or `force`).

@@ -7,6 +7,7 @@
 pub mod embedded;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -98,8 +99,9 @@ pub trait RecordTransport: Send + Sync + 'static {
     async fn list_topics(&self) -> TransportResult<Vec<String>>;
 
     /// Sends a batch. Resolves once every message is durably acknowledged or has failed;
-    /// results are in input order. Callers bound how many batches are in flight.
-    async fn send(&self, batch: Vec<OutboundMessage>) -> Vec<TransportResult<RecordMetadata>>;
+    /// results are in input order. Callers bound how many batches are in flight. The batch
+    /// is shared so a caller can resend failed messages without copying every payload first.
+    async fn send(&self, batch: Arc<[OutboundMessage]>) -> Vec<TransportResult<RecordMetadata>>;
 
     /// A consumer for `group` with nothing assigned yet.
     async fn consumer(&self, group: &str) -> TransportResult<Box<dyn TransportConsumer>>;

@@ -414,21 +414,20 @@ pub fn validate(
         for alias in &aliases {
             let type_key = format!("{list_key}.{alias}.type");
             if let Some(class) = props.get(&type_key) {
+                // One instance per alias: it must load and accept its own settings.
+                let own = strip_chain_keys(originals_with_prefix(
+                    &props,
+                    &format!("{list_key}.{alias}."),
+                ));
                 let err = match kind {
-                    PluginType::Transformation => {
-                        plugins.transformation(class).err().or_else(|| {
-                            let mut t = plugins.transformation(class).ok()?;
-                            let own =
-                                originals_with_prefix(&props, &format!("{list_key}.{alias}."));
-                            t.configure(&strip_chain_keys(own)).err().map(|e| e.message)
-                        })
-                    }
-                    _ => plugins.predicate(class).err().or_else(|| {
-                        let mut p = plugins.predicate(class).ok()?;
-                        let own = originals_with_prefix(&props, &format!("{list_key}.{alias}."));
-                        p.configure(&strip_chain_keys(own)).err().map(|e| e.message)
-                    }),
-                };
+                    PluginType::Transformation => plugins
+                        .transformation(class)
+                        .and_then(|mut t| t.configure(&own).map_err(|e| e.message)),
+                    _ => plugins
+                        .predicate(class)
+                        .and_then(|mut p| p.configure(&own).map_err(|e| e.message)),
+                }
+                .err();
                 if let Some(e) = err {
                     if let Some(i) = find(&mut values, &type_key) {
                         values[i].errors.push(e);

@@ -113,6 +113,19 @@ impl Plugins {
         }
     }
 
+    /// Source or sink, read from the registry without instantiating the connector.
+    pub fn connector_type(&self, class: &str) -> Option<connect_api::ConnectorType> {
+        match self
+            .resolve(class, &[PluginType::Source, PluginType::Sink])
+            .ok()?
+            .plugin_type?
+        {
+            PluginType::Source => Some(connect_api::ConnectorType::Source),
+            PluginType::Sink => Some(connect_api::ConnectorType::Sink),
+            _ => None,
+        }
+    }
+
     pub fn source_task(&self, class: &str) -> Result<Box<dyn SourceTask>, String> {
         match self
             .descs

@@ -456,6 +456,7 @@ async fn send_with_retry(
     transport: &dyn crate::transport::RecordTransport,
     messages: Vec<OutboundMessage>,
 ) -> Vec<TransportResult<RecordMetadata>> {
+    let messages: Arc<[OutboundMessage]> = messages.into();
     let mut results = transport.send(messages.clone()).await;
     let mut backoff = Duration::from_millis(100);
     for _ in 0..8 {
@@ -470,10 +471,9 @@ async fn send_with_retry(
         }
         tokio::time::sleep(backoff).await;
         backoff = (backoff * 2).min(Duration::from_secs(5));
-        let again = transport
-            .send(retry.iter().map(|&i| messages[i].clone()).collect())
-            .await;
-        for (i, r) in retry.into_iter().zip(again) {
+        // Only the failed messages are copied, and only when a retry is needed.
+        let again: Arc<[OutboundMessage]> = retry.iter().map(|&i| messages[i].clone()).collect();
+        for (i, r) in retry.into_iter().zip(transport.send(again).await) {
             results[i] = r;
         }
     }

@@ -338,7 +338,7 @@ impl Inner {
     }
 
     /// Blocking: validates, routes and appends a batch (one write + fsync per partition).
-    fn send_blocking(&self, batch: Vec<OutboundMessage>) -> Vec<TransportResult<RecordMetadata>> {
+    fn send_blocking(&self, batch: &[OutboundMessage]) -> Vec<TransportResult<RecordMetadata>> {
         let mut results: Vec<Option<TransportResult<RecordMetadata>>> = vec![None; batch.len()];
         // (topic, partition) -> indexes into `batch`, in input order.
         let mut routed: BTreeMap<(String, i32), (Arc<PartitionLog>, Vec<usize>)> = BTreeMap::new();
@@ -521,13 +521,13 @@ impl RecordTransport for EmbeddedLog {
             .collect())
     }
 
-    async fn send(&self, batch: Vec<OutboundMessage>) -> Vec<TransportResult<RecordMetadata>> {
+    async fn send(&self, batch: Arc<[OutboundMessage]>) -> Vec<TransportResult<RecordMetadata>> {
         if batch.is_empty() {
             return Vec::new();
         }
         let len = batch.len();
         let inner = self.inner.clone();
-        match tokio::task::spawn_blocking(move || inner.send_blocking(batch)).await {
+        match tokio::task::spawn_blocking(move || inner.send_blocking(&batch)).await {
             Ok(results) => results,
             Err(e) => {
                 let err = TransportError::Fatal(format!("embedded log: send task failed: {e}"));

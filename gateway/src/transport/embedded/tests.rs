@@ -35,7 +35,7 @@ fn to_partition(m: OutboundMessage, p: i32) -> OutboundMessage {
 }
 
 async fn send_ok(log: &EmbeddedLog, batch: Vec<OutboundMessage>) -> Vec<RecordMetadata> {
-    log.send(batch)
+    log.send(batch.into())
         .await
         .into_iter()
         .map(|r| r.unwrap())
@@ -257,7 +257,7 @@ async fn offsets_are_contiguous_in_input_order_under_concurrency() {
         tasks.push(tokio::spawn(async move {
             let mut acks = Vec::new();
             for batch in 0..10u8 {
-                let msgs = (0..10u8)
+                let msgs: Arc<[OutboundMessage]> = (0..10u8)
                     .map(|i| msg("seq", None, Some(&[producer, batch, i][..])))
                     .collect();
                 acks.extend(log.send(msgs).await.into_iter().map(|r| r.unwrap().offset));
@@ -331,7 +331,7 @@ async fn rejections_name_the_problem_and_spare_the_rest_of_the_batch() {
     .unwrap();
     let long_name = "a".repeat(250);
     let results = log
-        .send(vec![
+        .send(Arc::from(vec![
             msg("ok", None, Some(b"1")),
             msg("bad/name", None, Some(b"x")),
             msg("..", None, Some(b"x")),
@@ -340,7 +340,7 @@ async fn rejections_name_the_problem_and_spare_the_rest_of_the_batch() {
             msg("ok", None, Some(&[0u8; 2000][..])),
             to_partition(msg("ok", None, Some(b"x")), 7),
             msg("ok", None, Some(b"2")),
-        ])
+        ]))
         .await;
     assert_eq!(results.len(), 8);
     assert_eq!(results[0].as_ref().unwrap().offset, 0);
@@ -494,7 +494,9 @@ async fn poll_wakes_on_append_and_times_out_when_idle() {
     let producer = log.clone();
     let send = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        producer.send(vec![msg("live", None, Some(b"hi"))]).await
+        producer
+            .send(Arc::from(vec![msg("live", None, Some(b"hi"))]))
+            .await
     });
     let started = Instant::now();
     let got = c.poll(10, Duration::from_secs(20)).await.unwrap();
