@@ -14,6 +14,7 @@ use crate::logging::LoggerControl;
 use crate::rest::{kafka_router, serve, RestState};
 use crate::storage::{FileConfigBackingStore, FileOffsetBackingStore, OffsetBackingStore};
 use crate::transport::embedded::{EmbeddedLog, EmbeddedLogOptions};
+use crate::transport::rocketmq::RocketMqTransport;
 use crate::transport::RecordTransport;
 use crate::worker::{Plugins, StatusListener, Worker};
 use crate::worker_config::{read_properties, WorkerConfig};
@@ -51,38 +52,62 @@ impl StandaloneApp {
             .map_err(|e| format!("Cannot listen on {}: {e}", listener_cfg.bind_addr()))?;
         let rest_addr = listener.local_addr().map_err(|e| e.to_string())?;
 
-        let log_dir = config.embedded_log_dir.clone();
-        let options = EmbeddedLogOptions {
-            default_partitions: config.embedded_default_partitions,
-            max_message_bytes: config.embedded_max_message_bytes,
-            fsync: true,
-        };
         let offsets_file = config.offsets_file.clone();
         let configs_file = config.configs_file.clone();
         let plugin_path = config.plugin_path.clone();
+        let embedded = match &config.rocketmq {
+            Some(_) => None,
+            None => Some((
+                config.embedded_log_dir.clone(),
+                EmbeddedLogOptions {
+                    default_partitions: config.embedded_default_partitions,
+                    max_message_bytes: config.embedded_max_message_bytes,
+                    fsync: true,
+                },
+            )),
+        };
         // Opening stores reads files: keep it off the async workers.
-        let (transport, offsets, (store, snapshot), plugins) =
+        let (embedded, offsets, (store, snapshot), plugins) =
             tokio::task::spawn_blocking(move || {
-                let transport = EmbeddedLog::open(&log_dir, options).map_err(|e| {
-                    format!("Cannot open the embedded log in {}: {e}", log_dir.display())
-                })?;
+                let embedded = match embedded {
+                    Some((dir, options)) => {
+                        Some(EmbeddedLog::open(&dir, options).map_err(|e| {
+                            format!("Cannot open the embedded log in {}: {e}", dir.display())
+                        })?)
+                    }
+                    None => None,
+                };
                 let offsets =
                     FileOffsetBackingStore::open(offsets_file).map_err(|e| e.to_string())?;
                 let store =
                     FileConfigBackingStore::open(configs_file).map_err(|e| e.to_string())?;
                 let mut plugins = Plugins::discover(&plugin_path);
                 plugins.extend(extra_plugins);
-                Ok::<_, String>((transport, offsets, store, plugins))
+                Ok::<_, String>((embedded, offsets, store, plugins))
             })
             .await
             .map_err(|e| e.to_string())??;
-        tracing::info!(dir = %config.embedded_log_dir.display(), "using the embedded log (no RocketMQ name server configured)");
-
-        let transport: Arc<dyn RecordTransport> = transport;
+        let (transport, cluster_id): (Arc<dyn RecordTransport>, String) = match (
+            embedded,
+            &config.rocketmq,
+        ) {
+            (Some(log), _) => {
+                tracing::info!(dir = %config.embedded_log_dir.display(), "using the embedded log (no RocketMQ name server configured)");
+                (
+                    log,
+                    format!("embedded-{}", short_hash(&config.embedded_log_dir)),
+                )
+            }
+            (None, Some(rmq)) => {
+                tracing::info!(namesrv = %rmq.namesrv_addr, "records flow through RocketMQ");
+                let cluster = format!("rocketmq-{}", short_hash(Path::new(&rmq.namesrv_addr)));
+                (RocketMqTransport::connect(rmq.clone()).await?, cluster)
+            }
+            (None, None) => return Err("no transport configured".into()),
+        };
         let offsets: Arc<dyn OffsetBackingStore> = Arc::new(offsets);
         let plugins = Arc::new(plugins);
         let worker_id = config.worker_id(rest_addr.port());
-        let cluster_id = format!("embedded-{}", short_hash(&config.embedded_log_dir));
         let wc = config.clone();
         let herder = StandaloneHerder::start(
             move |requests, status| {

@@ -1,6 +1,9 @@
 //! Connect Gateway: a Kafka Connect compatible worker whose records flow through a
 //! [`transport::RecordTransport`] (the embedded log by default, Apache RocketMQ in production).
 
+// The RocketMQ client's nested async state machines need a deeper layout query limit.
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod herder;
 pub mod logging;

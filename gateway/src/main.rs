@@ -1,6 +1,9 @@
 //! `connect-gateway`: Kafka Connect's command line, e.g.
 //! `connect-gateway standalone worker.properties file-source.properties sink.json`.
 
+// The RocketMQ client's nested async state machines need a deeper layout query limit.
+#![recursion_limit = "256"]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

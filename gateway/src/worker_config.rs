@@ -24,7 +24,6 @@ const PASS_THROUGH_PREFIXES: &[&str] = &[
     "admin.listeners.https.",
     "ssl.",
     "sasl.",
-    "rocketmq.",
     "metrics.",
     "metric.",
     "security.",
@@ -80,7 +79,7 @@ const KAFKA_KEYS_WITHOUT_EFFECT: &[&str] = &[
 
 pub fn worker_config_def() -> ConfigDef {
     use Importance::*;
-    ConfigDef::new()
+    let mut def = ConfigDef::new()
         .define(
             ConfigKey::new(
                 "listeners",
@@ -265,7 +264,23 @@ pub fn worker_config_def() -> ConfigDef {
             )
             .default_value("4194304")
             .validator(Validator::at_least(1.0)),
+        );
+    for (name, doc) in crate::transport::rocketmq::config::KEYS {
+        let secret = name.ends_with("secret.key");
+        let key = ConfigKey::new(
+            name,
+            if secret {
+                ConfigType::Password
+            } else {
+                ConfigType::String
+            },
+            Medium,
+            doc,
         )
+        .default_null();
+        def = def.define(key);
+    }
+    def
 }
 
 /// The worker settings the gateway acts on.
@@ -285,6 +300,8 @@ pub struct WorkerConfig {
     pub embedded_log_dir: PathBuf,
     pub embedded_default_partitions: u32,
     pub embedded_max_message_bytes: usize,
+    /// `Some` when `rocketmq.namesrv.addr` is set: records flow through RocketMQ.
+    pub rocketmq: Option<crate::transport::rocketmq::RocketMqConfig>,
     pub offset_flush_interval: Duration,
     pub offset_flush_timeout: Duration,
     pub task_shutdown_timeout: Duration,
@@ -390,7 +407,10 @@ impl WorkerConfig {
             })?),
             None => None,
         };
+        let rocketmq =
+            crate::transport::rocketmq::RocketMqConfig::from_worker_props(p.originals(), &base)?;
         Ok(WorkerConfig {
+            rocketmq,
             listeners,
             admin_enabled,
             advertised_host: p.string("rest.advertised.host.name"),

@@ -2,6 +2,7 @@
 //! SIGTERM stops cleanly with offsets flushed, bad command lines fail with clear errors.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed setup should panic
+#![recursion_limit = "256"]
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

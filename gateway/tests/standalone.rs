@@ -2,6 +2,7 @@
 //! HTTP. Each test gets its own temp dir and port.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed setup should panic
+#![recursion_limit = "256"]
 
 use std::path::Path;
 use std::sync::Arc;

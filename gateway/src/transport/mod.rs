@@ -5,6 +5,7 @@
 //! them to its own queues (RocketMQ: a stable registry of `(brokerName, queueId)`).
 
 pub mod embedded;
+pub mod rocketmq;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
