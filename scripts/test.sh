@@ -14,7 +14,8 @@ step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "cargo test"
-cargo test --workspace --no-fail-fast 2>&1 | tee target/test-output.txt
+# compat-tests needs a real Kafka Connect and the gateway running: scripts/compat.sh runs it.
+cargo test --workspace --exclude compat-tests --no-fail-fast 2>&1 | tee target/test-output.txt
 
 step "quickstart"
 QUICKSTART_PORT=${QUICKSTART_PORT:-18083} scripts/quickstart.sh
