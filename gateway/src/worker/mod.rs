@@ -2,6 +2,7 @@
 //! It knows nothing of REST or config persistence; the herder tells it what to run.
 
 pub mod connector_config;
+pub mod dead_letter_queue;
 pub mod plugins;
 pub mod retry_with_tolerance;
 pub mod sink_task;

@@ -2,7 +2,7 @@
 //! the offsets `pre_commit` returns. Partitions of the subscribed topics are spread over the
 //! connector's tasks by index (a static assignment: one process owns them all in standalone).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,6 +14,7 @@ use connect_api::{
 use crate::herder::State;
 use crate::transport::{ConsumedMessage, TransportConsumer};
 use crate::worker::connector_config::split_list;
+use crate::worker::dead_letter_queue::DeadLetterQueue;
 use crate::worker::retry_with_tolerance::{done_or_return, ErrorPolicy, Outcome, Stage};
 use crate::worker::task_env::{Converters, TaskControl, TaskEnv};
 use crate::worker::transformation_chain::TransformationChain;
@@ -93,16 +94,47 @@ impl SinkTaskContext for Context {
     }
 }
 
-/// Reports errant records to the log (and, once the DLQ lands, to the DLQ topic).
-struct LogReporter {
+/// The consumed bytes of the records handed to the current `put`, so an errant record
+/// reaches the DLQ exactly as it was read (Kafka keeps the original consumer record too).
+type Originals = Arc<Mutex<HashMap<(TopicPartition, i64), ConsumedMessage>>>;
+
+/// `SinkTaskContext::errant_record_reporter`: logs per `errors.log.*` and writes the
+/// record to the dead letter queue when one is configured.
+struct SinkErrantReporter {
     policy: ErrorPolicy,
+    dlq: Option<Arc<DeadLetterQueue>>,
+    originals: Originals,
+    task_class: String,
 }
 
 #[async_trait::async_trait]
-impl ErrantRecordReporter for LogReporter {
+impl ErrantRecordReporter for SinkErrantReporter {
     async fn report(&self, record: &SinkRecord, error: &ConnectError) -> ConnectResult<()> {
         self.policy
             .report(Stage::TaskPut, error, &|| format!("{:?}", record.record));
+        if let Some(dlq) = &self.dlq {
+            let key = (
+                TopicPartition::new(
+                    record.original_topic.clone(),
+                    record.original_kafka_partition,
+                ),
+                record.original_kafka_offset,
+            );
+            let original = {
+                let map = self.originals.lock().unwrap_or_else(|p| p.into_inner());
+                map.get(&key).cloned()
+            };
+            match original {
+                Some(m) => {
+                    dlq.report(&m, Stage::TaskPut, &self.task_class, error)
+                        .await?
+                }
+                None => tracing::warn!(
+                    topic = %key.0.topic, partition = key.0.partition, offset = key.1,
+                    "errant record is not part of the current batch; not written to the dead letter queue"
+                ),
+            }
+        }
         if self.policy.tolerate_all {
             Ok(())
         } else {
@@ -127,6 +159,10 @@ pub struct WorkerSinkTask {
     last_committed: CommitOffsets,
     /// A batch `put` rejected with a retriable error, to deliver again.
     redeliver: Option<Vec<SinkRecord>>,
+    dlq: Option<Arc<DeadLetterQueue>>,
+    originals: Originals,
+    /// The stage `convert` is in, for the DLQ's `__connect.errors.stage` header.
+    stage: Stage,
 }
 
 impl WorkerSinkTask {
@@ -134,11 +170,23 @@ impl WorkerSinkTask {
         let chain = TransformationChain::build(&env.connector_config, &env.plugins)?;
         let converters = Converters::build(&env.connector_config, &env.worker, &env.plugins)?;
         let policy = ErrorPolicy::from_config(&env.id.connector, &env.connector_config);
-        let reporter: Option<Arc<dyn ErrantRecordReporter>> = policy.log_enable.then(|| {
-            Arc::new(LogReporter {
-                policy: policy.clone(),
-            }) as Arc<dyn ErrantRecordReporter>
-        });
+        let dlq =
+            DeadLetterQueue::from_config(&env.connector_config, &env.id, env.transport.clone())
+                .map(Arc::new);
+        let originals: Originals = Arc::default();
+        let reporter: Option<Arc<dyn ErrantRecordReporter>> = (policy.log_enable || dlq.is_some())
+            .then(|| {
+                Arc::new(SinkErrantReporter {
+                    policy: policy.clone(),
+                    dlq: dlq.clone(),
+                    originals: originals.clone(),
+                    task_class: env
+                        .task_config
+                        .get("task.class")
+                        .cloned()
+                        .unwrap_or_default(),
+                }) as Arc<dyn ErrantRecordReporter>
+            });
         let group = sink_group(&env.id.connector, &env.connector_config);
         let ctx = Arc::new(Context {
             config: env.task_config.clone(),
@@ -156,6 +204,9 @@ impl WorkerSinkTask {
             current: BTreeMap::new(),
             last_committed: BTreeMap::new(),
             redeliver: None,
+            dlq,
+            originals,
+            stage: Stage::Consume,
         })
     }
 
@@ -219,7 +270,13 @@ impl WorkerSinkTask {
                 _ => {}
             }
             if Instant::now() >= next_refresh {
-                self.refresh_assignment(consumer).await?;
+                // A broker or name server outage is waited out, not a reason to fail.
+                if let Err(e) = self.refresh_assignment(consumer).await {
+                    if !e.is_retriable() {
+                        return Err(e);
+                    }
+                    tracing::warn!(task = %self.env.id, error = %e, "cannot refresh the assignment; retrying");
+                }
                 // Topics that don't exist yet are looked for again soon.
                 let wait = if consumer.assignment().is_empty() {
                     Duration::from_millis(500)
@@ -268,7 +325,15 @@ impl WorkerSinkTask {
             let messages = tokio::select! {
                 biased;
                 _ = control.changed() => continue,
-                r = consumer.poll(MAX_POLL_RECORDS, timeout) => r.map_err(|e| ConnectError::connect(format!("Failed to poll: {e}")))?,
+                r = consumer.poll(MAX_POLL_RECORDS, timeout) => match r {
+                    Ok(m) => m,
+                    Err(e) if e.is_retriable() => {
+                        tracing::warn!(task = %self.env.id, error = %e, "poll failed; retrying");
+                        tokio::time::sleep(POLL_TIMEOUT).await;
+                        continue;
+                    }
+                    Err(e) => return Err(ConnectError::connect(format!("Failed to poll: {e}"))),
+                },
             };
             if paused_by_control {
                 continue;
@@ -309,23 +374,78 @@ impl WorkerSinkTask {
         messages: Vec<ConsumedMessage>,
     ) -> ConnectResult<Vec<SinkRecord>> {
         let mut out = Vec::with_capacity(messages.len());
+        let mut originals = HashMap::new();
         for m in messages {
             let tp = m.topic_partition();
             let next = m.offset + 1;
             match self.convert(&m).await {
-                Outcome::Done(Some(r)) => out.push(r),
-                // Dropped by an SMT or tolerated: the offset still advances.
-                Outcome::Done(None) | Outcome::Tolerated(_) => {
+                Outcome::Done(Some(r)) => {
+                    out.push(r);
+                    if self.dlq.is_some() {
+                        originals.insert((tp, m.offset), m);
+                    }
+                }
+                // Dropped by an SMT: the offset still advances.
+                Outcome::Done(None) => {
                     self.current.insert(tp, next);
                 }
-                Outcome::Fatal(e) => return Err(e),
+                // Kafka reports to the DLQ first, then applies the tolerance.
+                Outcome::Tolerated(e) => {
+                    self.report_to_dead_letter_queue(&m, &e).await?;
+                    self.current.insert(tp, next);
+                }
+                Outcome::Fatal(e) => {
+                    self.report_to_dead_letter_queue(&m, &e).await?;
+                    return Err(e);
+                }
             }
+        }
+        if self.dlq.is_some() {
+            *self.originals.lock().unwrap_or_else(|p| p.into_inner()) = originals;
         }
         Ok(out)
     }
 
+    async fn report_to_dead_letter_queue(
+        &mut self,
+        m: &ConsumedMessage,
+        e: &ConnectError,
+    ) -> ConnectResult<()> {
+        let Some(dlq) = self.dlq.clone() else {
+            return Ok(());
+        };
+        let key = match self.stage {
+            Stage::KeyConverter => "key.converter",
+            Stage::ValueConverter => "value.converter",
+            Stage::HeaderConverter => "header.converter",
+            Stage::Transformation => "transforms",
+            _ => "connector.class",
+        };
+        let class = self
+            .env
+            .connector_config
+            .get(key)
+            .cloned()
+            .or_else(|| self.env.worker.originals.get(key).cloned())
+            .unwrap_or_default();
+        dlq.report(m, self.stage, &class, e).await
+    }
+
     async fn convert(&mut self, m: &ConsumedMessage) -> Outcome<Option<SinkRecord>> {
         let describe = || format!("{}-{}@{}", m.topic, m.partition, m.offset);
+        // Kafka hands converters the consumed record's headers as they are.
+        let mut raw_headers = Headers::new();
+        let bytes_schema = (!m.headers.is_empty())
+            .then(|| connect_api::data::SchemaBuilder::bytes().optional().build());
+        for (k, v) in &m.headers {
+            raw_headers.add(
+                k.clone(),
+                bytes_schema.clone(),
+                v.clone()
+                    .map_or(connect_api::Value::Null, connect_api::Value::Bytes),
+            );
+        }
+        self.stage = Stage::KeyConverter;
         let conv = &self.converters;
         let key = done_or_return!(
             self.policy
@@ -333,24 +453,26 @@ impl WorkerSinkTask {
                     Stage::KeyConverter,
                     || {
                         conv.key
-                            .to_connect_data(&m.topic, &Headers::new(), m.key.as_deref())
+                            .to_connect_data(&m.topic, &raw_headers, m.key.as_deref())
                     },
                     describe,
                 )
                 .await
         );
+        self.stage = Stage::ValueConverter;
         let value = done_or_return!(
             self.policy
                 .execute(
                     Stage::ValueConverter,
                     || {
                         conv.value
-                            .to_connect_data(&m.topic, &Headers::new(), m.value.as_deref())
+                            .to_connect_data(&m.topic, &raw_headers, m.value.as_deref())
                     },
                     describe,
                 )
                 .await
         );
+        self.stage = Stage::HeaderConverter;
         let headers = match self
             .policy
             .execute(
@@ -386,6 +508,7 @@ impl WorkerSinkTask {
         if self.chain.is_empty() {
             return Outcome::Done(Some(sink));
         }
+        self.stage = Stage::Transformation;
         let chain = &mut self.chain;
         match self
             .policy
@@ -458,7 +581,7 @@ impl WorkerSinkTask {
             let all = transport
                 .list_topics()
                 .await
-                .map_err(|e| ConnectError::connect(format!("Failed to list topics: {e}")))?;
+                .map_err(|e| transport_error("Failed to list topics", &e))?;
             topics.extend(all.into_iter().filter(|t| re.is_match(t)));
         }
         let mut all_tps = Vec::new();
@@ -466,7 +589,7 @@ impl WorkerSinkTask {
             let n = transport
                 .partition_count(t)
                 .await
-                .map_err(|e| ConnectError::connect(format!("Failed to describe topic {t}: {e}")))?
+                .map_err(|e| transport_error(&format!("Failed to describe topic {t}"), &e))?
                 .unwrap_or(0);
             all_tps.extend((0..n as i32).map(|p| TopicPartition::new(t.clone(), p)));
         }
@@ -496,7 +619,7 @@ impl WorkerSinkTask {
         consumer
             .assign(mine.clone())
             .await
-            .map_err(|e| ConnectError::connect(format!("Failed to assign partitions: {e}")))?;
+            .map_err(|e| transport_error("Failed to assign partitions", &e))?;
         self.ctx.with(|s| {
             s.assignment = mine.clone();
             s.paused.retain(|tp| new.contains(tp));
@@ -516,6 +639,15 @@ impl WorkerSinkTask {
             self.task.open(&added).await?;
         }
         Ok(())
+    }
+}
+
+/// Keeps a transport error's retriability, so outages are retried and rejections fail.
+fn transport_error(what: &str, e: &crate::transport::TransportError) -> ConnectError {
+    if e.is_retriable() {
+        ConnectError::retriable(format!("{what}: {e}"))
+    } else {
+        ConnectError::connect(format!("{what}: {e}"))
     }
 }
 

@@ -109,7 +109,14 @@ impl WorkerSourceTask {
 
         let (send_tx, send_rx) = mpsc::channel::<SendBatch>(SEND_QUEUE_BATCHES);
         let (ack_tx, mut ack_rx) = mpsc::unbounded_channel::<AckBatch>();
-        let sender = tokio::spawn(sender_loop(self.env.transport.clone(), send_rx, ack_tx));
+        let delivery_timeout =
+            delivery_timeout(&self.env.worker.originals, &self.env.connector_config);
+        let sender = tokio::spawn(sender_loop(
+            self.env.transport.clone(),
+            send_rx,
+            ack_tx,
+            delivery_timeout,
+        ));
 
         let result = self.poll_loop(&send_tx, &mut ack_rx).await;
 
@@ -431,13 +438,25 @@ async fn wait_while_paused(
     }
 }
 
+/// Kafka's `delivery.timeout.ms` (default two minutes): how long a send is retried through
+/// a broker outage before the record fails per `errors.tolerance`.
+fn delivery_timeout(worker: &Props, connector: &Props) -> Duration {
+    connector
+        .get("producer.override.delivery.timeout.ms")
+        .or_else(|| worker.get("producer.delivery.timeout.ms"))
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(Duration::from_secs(120))
+}
+
 async fn sender_loop(
     transport: Arc<dyn crate::transport::RecordTransport>,
     mut rx: mpsc::Receiver<SendBatch>,
     acks: mpsc::UnboundedSender<AckBatch>,
+    delivery_timeout: Duration,
 ) {
     while let Some(batch) = rx.recv().await {
-        let results = send_with_retry(&*transport, batch.messages).await;
+        let results = send_with_retry(&*transport, batch.messages, delivery_timeout).await;
         if acks
             .send(AckBatch {
                 records: batch.records,
@@ -450,16 +469,21 @@ async fn sender_loop(
     }
 }
 
-/// Retries messages that failed with a retriable error (broker briefly unavailable) so a
-/// transient outage doesn't fail the task; permanent rejections are returned as they are.
+/// Retries messages that failed with a retriable error (broker restarting, name server
+/// unreachable) until `delivery_timeout`, so an outage shorter than that loses nothing and
+/// fails nothing; permanent rejections are returned as they are. Failed messages are resent
+/// in their original order, so a partition's order holds.
 async fn send_with_retry(
     transport: &dyn crate::transport::RecordTransport,
     messages: Vec<OutboundMessage>,
+    delivery_timeout: Duration,
 ) -> Vec<TransportResult<RecordMetadata>> {
+    let deadline = Instant::now() + delivery_timeout;
     let messages: Arc<[OutboundMessage]> = messages.into();
     let mut results = transport.send(messages.clone()).await;
     let mut backoff = Duration::from_millis(100);
-    for _ in 0..8 {
+    let mut logged = false;
+    while Instant::now() + backoff < deadline {
         let retry: Vec<usize> = results
             .iter()
             .enumerate()
@@ -468,6 +492,12 @@ async fn send_with_retry(
             .collect();
         if retry.is_empty() {
             break;
+        }
+        if !logged {
+            if let Some(Err(e)) = results.get(retry[0]) {
+                tracing::warn!(error = %e, records = retry.len(), "send failed; retrying until delivery.timeout.ms");
+            }
+            logged = true;
         }
         tokio::time::sleep(backoff).await;
         backoff = (backoff * 2).min(Duration::from_secs(5));

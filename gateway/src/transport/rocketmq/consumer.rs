@@ -16,6 +16,7 @@ use crate::transport::{ConsumedMessage, TransportConsumer, TransportError, Trans
 
 pub(crate) struct RocketMqConsumer {
     shared: Shared,
+    group: String,
     consumer: DefaultLitePullConsumer,
     queues: BTreeMap<TopicPartition, MessageQueue>,
     /// Next offset to hand out per partition; messages below it are stale prefetches.
@@ -46,6 +47,7 @@ impl RocketMqConsumer {
             .map_err(|e| super::classify(&e, "start the consumer"))?;
         Ok(RocketMqConsumer {
             shared,
+            group: group.to_string(),
             consumer,
             queues: BTreeMap::new(),
             positions: HashMap::new(),
@@ -220,8 +222,13 @@ impl TransportConsumer for RocketMqConsumer {
                 }
             }
         }
+        for (mq, offset) in &map {
+            self.shared.commit_offset(&self.group, mq, *offset).await?;
+        }
+        // Keep the client's own offset table in step, so its periodic persistence never
+        // writes back an older position.
         if !map.is_empty() {
-            self.consumer.commit_sync_with_map(map, true).await;
+            self.consumer.commit_sync_with_map(map, false).await;
         }
         Ok(())
     }

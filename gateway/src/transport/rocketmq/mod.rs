@@ -49,6 +49,9 @@ mod code {
 
 const ADMIN_TIMEOUT_MS: u64 = 5_000;
 
+/// When the broker list was read, and each broker's name and master address.
+type MasterCache = (std::time::Instant, Vec<(String, String)>);
+
 pub struct RocketMqTransport {
     shared: Shared,
     config: RocketMqConfig,
@@ -65,6 +68,8 @@ pub(crate) struct Client {
     pub(crate) admin: DefaultMQAdminExt,
     pub(crate) runtime: Arc<ClientRuntime>,
     pub(crate) config: RocketMqConfig,
+    /// Broker name → master address, refreshed every few seconds (offset commits need it).
+    masters: std::sync::Mutex<Option<MasterCache>>,
     _owner: RuntimeOwner,
 }
 
@@ -102,8 +107,20 @@ impl Client {
     }
 
     pub(crate) async fn master_addr(&self, broker: &str) -> TransportResult<String> {
-        self.master_addrs()
-            .await?
+        let cached = {
+            let guard = self.masters.lock().unwrap_or_else(|p| p.into_inner());
+            guard
+                .as_ref()
+                .filter(|(at, _)| at.elapsed() < Duration::from_secs(10))
+                .and_then(|(_, m)| m.iter().find(|(n, _)| n == broker).map(|(_, a)| a.clone()))
+        };
+        if let Some(addr) = cached {
+            return Ok(addr);
+        }
+        let masters = self.master_addrs().await?;
+        *self.masters.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((std::time::Instant::now(), masters.clone()));
+        masters
             .into_iter()
             .find(|(name, _)| name == broker)
             .map(|(_, addr)| addr)
@@ -211,6 +228,7 @@ impl RocketMqTransport {
                     admin,
                     runtime,
                     config: config.clone(),
+                    masters: std::sync::Mutex::new(None),
                     _owner: owner,
                 }),
                 naming,
@@ -294,26 +312,34 @@ impl RocketMqTransport {
         let mut chunk: Vec<(usize, Message, Option<i64>)> = Vec::new();
         let mut chunk_bytes = 0usize;
         let limit = self.config.max_batch_bytes;
+        // Once a chunk fails, later messages of this queue are not sent: a retry must not
+        // find them already stored ahead of the failed ones.
+        let mut failed: Option<TransportError> = None;
         for (i, msg, ts) in messages {
-            let msg = match msg {
-                Ok(m) => m,
-                Err(e) => {
+            let msg = match (msg, &failed) {
+                (Err(e), _) => {
                     out.push((i, Err(e)));
                     continue;
                 }
+                (Ok(_), Some(e)) => {
+                    out.push((i, Err(e.clone())));
+                    continue;
+                }
+                (Ok(m), None) => m,
             };
             let size = estimate_size(&msg);
             if !chunk.is_empty()
                 && (chunk_bytes + size > limit || chunk.len() >= self.config.max_batch_messages)
             {
-                out.extend(
-                    self.send_chunk(topic, partition, &mq, std::mem::take(&mut chunk))
-                        .await,
-                );
+                let results = self
+                    .send_chunk(topic, partition, &mq, std::mem::take(&mut chunk))
+                    .await;
+                failed = results.iter().find_map(|(_, r)| r.as_ref().err().cloned());
+                out.extend(results);
                 chunk_bytes = 0;
-                // Later chunks of the same queue must not overtake a failed one.
-                if out.iter().any(|(_, r)| r.is_err()) {
-                    // fall through: remaining messages still get tried in order
+                if let Some(e) = &failed {
+                    out.push((i, Err(e.clone())));
+                    continue;
                 }
             }
             chunk_bytes += size;
@@ -463,11 +489,32 @@ fn is_group_missing(e: &ClientError) -> bool {
         || (text.contains("group") && text.contains("not exist"))
 }
 
+/// What a broker response code means for a user (RocketMQ `ResponseCode`).
+fn describe_code(code: i32) -> &'static str {
+    match code {
+        1 => "broker system error",
+        2 => "broker busy",
+        code::MESSAGE_ILLEGAL => "message illegal: larger than the broker's maxMessageSize or malformed",
+        14 => "service not available (broker starting, stopping or disk full)",
+        code::NO_PERMISSION => "no permission: the broker rejected the credentials (check rocketmq.access.key and rocketmq.secret.key) or the topic's permissions",
+        code::TOPIC_NOT_EXIST => "topic does not exist",
+        code::SUBSCRIPTION_GROUP_NOT_EXIST => "consumer group does not exist",
+        _ => "see RocketMQ's ResponseCode",
+    }
+}
+
 /// Sorts a client error into retriable (the cluster may come back) and permanent.
 pub(crate) fn classify(e: &ClientError, action: &str) -> TransportError {
     let text = e.to_string();
     let lower = text.to_ascii_lowercase();
-    let message = format!("RocketMQ: cannot {action}: {text}");
+    // The client keeps the broker's remark out of its errors; the code says enough.
+    let message = match e.broker_response_code() {
+        Some(c) => format!(
+            "RocketMQ: cannot {action}: {text} (broker response code {c}: {})",
+            describe_code(c)
+        ),
+        None => format!("RocketMQ: cannot {action}: {text}"),
+    };
     match e.broker_response_code() {
         Some(code::MESSAGE_ILLEGAL) => return TransportError::Rejected(message),
         Some(code::NO_PERMISSION) => return TransportError::Fatal(message),
@@ -651,22 +698,7 @@ impl RecordTransport for RocketMqTransport {
     ) -> TransportResult<()> {
         for (tp, offset) in offsets {
             let mq = self.shared.queue_for(tp).await?;
-            let addr = self
-                .shared
-                .client
-                .master_addr(mq.broker_name().as_str())
-                .await?;
-            self.shared
-                .client
-                .admin
-                .update_consume_offset(
-                    CheetahString::from(addr.as_str()),
-                    CheetahString::from(group),
-                    mq,
-                    u64::try_from(*offset).unwrap_or(0),
-                )
-                .await
-                .map_err(|e| classify(&e, "commit consumer offsets"))?;
+            self.shared.commit_offset(group, &mq, *offset).await?;
         }
         Ok(())
     }
@@ -707,6 +739,27 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// Writes a group's offset for one queue and waits for the broker's answer (the
+    /// lite-pull consumer's own persistence is one-way and drops errors).
+    pub(crate) async fn commit_offset(
+        &self,
+        group: &str,
+        mq: &MessageQueue,
+        offset: i64,
+    ) -> TransportResult<()> {
+        let addr = self.client.master_addr(mq.broker_name().as_str()).await?;
+        self.client
+            .admin
+            .update_consume_offset(
+                CheetahString::from(addr.as_str()),
+                CheetahString::from(group),
+                mq.clone(),
+                u64::try_from(offset).unwrap_or(0),
+            )
+            .await
+            .map_err(|e| classify(&e, "commit consumer offsets"))
+    }
+
     pub(crate) async fn queue_for(&self, tp: &TopicPartition) -> TransportResult<MessageQueue> {
         let topic = self
             .naming
