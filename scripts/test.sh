@@ -13,6 +13,15 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+step "RocketMQ (real name server + broker for the RocketMQ tests)"
+# Own ports and state dir, so a RocketMQ a developer runs on the defaults is left alone.
+export ROCKETMQ_STATE_DIR="$PWD/target/rocketmq-test"
+export ROCKETMQ_NAMESRV_PORT="${ROCKETMQ_NAMESRV_PORT:-39876}"
+export ROCKETMQ_BROKER_PORT="${ROCKETMQ_BROKER_PORT:-40911}"
+scripts/rocketmq.sh stop >/dev/null 2>&1 || true
+trap 'scripts/rocketmq.sh stop >/dev/null 2>&1 || true' EXIT
+eval "$(scripts/rocketmq.sh start)"
+
 step "cargo test"
 # compat-tests needs a real Kafka Connect and the gateway running: scripts/compat.sh runs it.
 cargo test --workspace --exclude compat-tests --no-fail-fast 2>&1 | tee target/test-output.txt

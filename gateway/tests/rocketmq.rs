@@ -881,3 +881,49 @@ fn acl_right_secret_flows_and_wrong_secret_is_a_clear_error() {
         "the trace must say why: {trace}"
     );
 }
+
+#[test]
+fn a_plain_rocketmq_client_sees_the_key_and_headers_as_properties() {
+    // RocketMQ's own admin tool (Java), not our client, reads the stored message.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let t = rt.block_on(transport());
+    let topic = format!("{}.plain", unique("plain"));
+    rt.block_on(t.create_topic(&topic, &TopicSpec::with_partitions(1)))
+        .unwrap();
+    let sent = rt.block_on(t.send(
+        vec![message(
+            &topic,
+            Some(0),
+            Some(b"order-42"),
+            Some(b"{\"total\":9}"),
+            vec![("trace-id", Some(b"abc-123"))],
+            Some(1_234),
+        )]
+        .into(),
+    ));
+    let meta = sent.into_iter().next().unwrap().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let out = std::process::Command::new(root.join("scripts/rocketmq.sh"))
+        .args([
+            "admin",
+            "queryMsgByOffset",
+            "-t",
+            &topic.replace('.', "|"),
+            "-b",
+            &std::env::var("ROCKETMQ_BROKER_NAME").unwrap_or_else(|_| "broker-a".into()),
+            "-i",
+            "0",
+            "-o",
+            &meta.offset.to_string(),
+        ])
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("Keys:                [order-42]"), "{text}");
+    assert!(text.contains("trace-id=abc-123"), "{text}");
+    assert!(text.contains("CONNECT_TS=1234"), "{text}");
+}
