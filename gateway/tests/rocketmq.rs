@@ -890,19 +890,23 @@ fn a_plain_rocketmq_client_sees_the_key_and_headers_as_properties() {
     let topic = format!("{}.plain", unique("plain"));
     rt.block_on(t.create_topic(&topic, &TopicSpec::with_partitions(1)))
         .unwrap();
-    let sent = rt.block_on(t.send(
-        vec![message(
-            &topic,
-            Some(0),
-            Some(b"order-42"),
-            Some(b"{\"total\":9}"),
-            vec![("trace-id", Some(b"abc-123"))],
-            Some(1_234),
-        )]
-        .into(),
-    ));
+    let sent = rt.block_on(
+        t.send(
+            vec![message(
+                &topic,
+                Some(0),
+                Some(b"order-42"),
+                Some(b"{\"total\":9}"),
+                vec![("trace-id", Some(b"abc-123"))],
+                Some(1_234),
+            )]
+            .into(),
+        ),
+    );
     let meta = sent.into_iter().next().unwrap().unwrap();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap();
     let out = std::process::Command::new(root.join("scripts/rocketmq.sh"))
         .args([
             "admin",
