@@ -1,6 +1,7 @@
 //! The `Worker`: instantiates connectors and tasks and runs each task on its own tokio task.
 //! It knows nothing of REST or config persistence; the herder tells it what to run.
 
+pub mod client_overrides;
 pub mod connector_config;
 pub mod dead_letter_queue;
 pub mod plugins;

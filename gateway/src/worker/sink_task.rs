@@ -19,7 +19,6 @@ use crate::worker::retry_with_tolerance::{done_or_return, ErrorPolicy, Outcome, 
 use crate::worker::task_env::{Converters, TaskControl, TaskEnv};
 use crate::worker::transformation_chain::TransformationChain;
 
-const MAX_POLL_RECORDS: usize = 500;
 const POLL_TIMEOUT: Duration = Duration::from_millis(500);
 const PARTITION_REFRESH: Duration = Duration::from_secs(5);
 
@@ -163,6 +162,7 @@ pub struct WorkerSinkTask {
     originals: Originals,
     /// The stage `convert` is in, for the DLQ's `__connect.errors.stage` header.
     stage: Stage,
+    overrides: crate::worker::client_overrides::ClientOverrides,
 }
 
 impl WorkerSinkTask {
@@ -188,6 +188,7 @@ impl WorkerSinkTask {
                 }) as Arc<dyn ErrantRecordReporter>
             });
         let group = sink_group(&env.id.connector, &env.connector_config);
+        let overrides = crate::worker::source_task::client_overrides(&env)?;
         let ctx = Arc::new(Context {
             config: env.task_config.clone(),
             state: Mutex::new(ContextState::default()),
@@ -207,6 +208,7 @@ impl WorkerSinkTask {
             dlq,
             originals,
             stage: Stage::Consume,
+            overrides,
         })
     }
 
@@ -325,7 +327,7 @@ impl WorkerSinkTask {
             let messages = tokio::select! {
                 biased;
                 _ = control.changed() => continue,
-                r = consumer.poll(MAX_POLL_RECORDS, timeout) => match r {
+                r = consumer.poll(self.overrides.max_poll_records, timeout) => match r {
                     Ok(m) => m,
                     Err(e) if e.is_retriable() => {
                         tracing::warn!(task = %self.env.id, error = %e, "poll failed; retrying");

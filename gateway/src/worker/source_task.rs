@@ -19,6 +19,7 @@ use tokio::sync::{mpsc, watch};
 use crate::herder::State;
 use crate::storage::ConnectorOffsetReader;
 use crate::transport::{OutboundMessage, TopicSpec, TransportResult};
+use crate::worker::client_overrides::ClientOverrides;
 use crate::worker::retry_with_tolerance::{done_or_return, ErrorPolicy, Outcome, Stage};
 use crate::worker::submitted_records::{SubmittedId, SubmittedRecords};
 use crate::worker::task_env::{Converters, TaskControl, TaskEnv};
@@ -69,6 +70,7 @@ pub struct WorkerSourceTask {
     known_topics: HashSet<String>,
     tracked_topics: HashSet<String>,
     topic_spec: Option<TopicSpec>,
+    overrides: ClientOverrides,
 }
 
 impl WorkerSourceTask {
@@ -78,7 +80,9 @@ impl WorkerSourceTask {
         let policy = ErrorPolicy::from_config(&env.id.connector, &env.connector_config);
         let topic_spec =
             topic_creation_spec(&env.connector_config, env.worker.topic_creation_enable)?;
+        let overrides = client_overrides(&env)?;
         Ok(WorkerSourceTask {
+            overrides,
             env,
             task,
             chain,
@@ -109,8 +113,7 @@ impl WorkerSourceTask {
 
         let (send_tx, send_rx) = mpsc::channel::<SendBatch>(SEND_QUEUE_BATCHES);
         let (ack_tx, mut ack_rx) = mpsc::unbounded_channel::<AckBatch>();
-        let delivery_timeout =
-            delivery_timeout(&self.env.worker.originals, &self.env.connector_config);
+        let delivery_timeout = self.overrides.delivery_timeout;
         let sender = tokio::spawn(sender_loop(
             self.env.transport.clone(),
             send_rx,
@@ -322,6 +325,18 @@ impl WorkerSourceTask {
             Some(-1) | None => None,
             t => t,
         };
+        if let (Some(max), Some(v)) = (self.overrides.max_request_size, &value) {
+            if v.len() > max {
+                return self.policy.judge(
+                    Stage::Produce,
+                    ConnectError::connect(format!(
+                        "The message is {} bytes when serialized which is larger than {max}, the value of the max.request.size configuration",
+                        v.len()
+                    )),
+                    &describe,
+                );
+            }
+        }
         Outcome::Done(Some(OutboundMessage {
             topic,
             partition: r.kafka_partition,
@@ -438,15 +453,17 @@ async fn wait_while_paused(
     }
 }
 
-/// Kafka's `delivery.timeout.ms` (default two minutes): how long a send is retried through
-/// a broker outage before the record fails per `errors.tolerance`.
-fn delivery_timeout(worker: &Props, connector: &Props) -> Duration {
-    connector
-        .get("producer.override.delivery.timeout.ms")
-        .or_else(|| worker.get("producer.delivery.timeout.ms"))
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_millis)
-        .unwrap_or(Duration::from_secs(120))
+/// The task's Kafka client settings as they apply to this worker's transport; keys a
+/// RocketMQ worker can't honour fail the task with the reason.
+pub(crate) fn client_overrides(env: &TaskEnv) -> ConnectResult<ClientOverrides> {
+    match crate::worker::client_overrides::resolve(&env.worker.originals, &env.connector_config) {
+        Ok(o) => Ok(o),
+        Err(e) if env.transport.kind() == "rocketmq" => Err(ConnectError::config(e)),
+        Err(e) => {
+            tracing::warn!(task = %env.id, error = %e, "client override ignored on the embedded log");
+            Ok(ClientOverrides::default())
+        }
+    }
 }
 
 async fn sender_loop(
