@@ -34,7 +34,7 @@ async fn plugin_config_definition() {
             StatusCode::OK,
             json!([{"name":"file","type":"STRING","required":false,"default_value":null,
                     "importance":"HIGH","documentation":"Destination filename.","group":null,
-                    "order":-1,"width":"NONE","display_name":"file","dependents":[]}]),
+                    "order_in_group":-1,"width":"NONE","display_name":"file","dependents":[]}]),
         );
     h.call("GET", "/connector-plugins/Nope/config", None)
         .await
