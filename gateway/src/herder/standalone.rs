@@ -14,7 +14,8 @@ use tokio::sync::{mpsc, Mutex};
 use crate::herder::status::StatusStore;
 use crate::herder::*;
 use crate::storage::{ConfigSnapshot, ConnectorConfigState, FileConfigBackingStore};
-use crate::worker::connector_config::{self, connector_plugin_config};
+use crate::worker::connector_config::{self, connector_plugin_config, ConverterDefaults};
+use crate::worker::plugins::ResolvedClass;
 use crate::worker::sink_task::sink_group;
 use crate::worker::{
     ConnectorRequest, StatusListener, TaskControl, TaskHandle, Worker, WorkerConnector,
@@ -324,8 +325,13 @@ impl StandaloneHerder {
             .iter()
             .map(|(k, v)| (k.clone(), Some(v.clone())))
             .collect();
-        let infos = connector_config::validate(&self.worker.plugins, &nullable, None)
-            .map_err(HerderError::BadRequest)?;
+        let infos = connector_config::validate(
+            &self.worker.plugins,
+            &nullable,
+            &self.converter_defaults(),
+            None,
+        )
+        .map_err(HerderError::BadRequest)?;
         if infos.error_count > 0 {
             let errs = infos.error_messages();
             return Err(HerderError::BadRequest(format!(
@@ -336,6 +342,15 @@ impl StandaloneHerder {
         }
         self.type_of(config)
             .ok_or_else(|| HerderError::BadRequest("Unknown connector type".into()))
+    }
+
+    fn converter_defaults(&self) -> ConverterDefaults {
+        let c = &self.worker.config;
+        ConverterDefaults {
+            key: c.key_converter.clone(),
+            value: c.value_converter.clone(),
+            header: c.header_converter.clone(),
+        }
     }
 
     async fn require_stopped(&self, name: &str) -> HerderResult<(Props, ConnectorType)> {
@@ -1002,26 +1017,34 @@ impl Herder for StandaloneHerder {
         self.worker.plugins.infos(connectors_only)
     }
 
+    /// The name resolves as a Kafka worker loads a plugin class (full name or unique alias);
+    /// a class of a type the REST API does not serve is a 400, an unknown name a 404.
     fn plugin_config(&self, plugin: &str) -> HerderResult<Vec<ConfigKeyInfo>> {
         let plugins = &self.worker.plugins;
-        if let Ok((c, _)) = plugins.connector(plugin) {
-            return Ok(connector_plugin_config(&c.config_def(), c.connector_type()));
-        }
-        let own = plugins
-            .converter(plugin)
-            .map(|c| c.config_def())
-            .or_else(|_| plugins.header_converter(plugin).map(|c| c.config_def()))
-            .or_else(|_| plugins.transformation(plugin).map(|c| c.config_def()))
-            .or_else(|_| plugins.predicate(plugin).map(|c| c.config_def()));
-        match own {
-            Ok(def) => Ok(def.keys().iter().map(ConfigKeyInfo::from).collect()),
-            Err(_) if plugins.descs().iter().any(|d| d.class == plugin && d.plugin_type.is_none()) => {
-                Err(HerderError::BadRequest(format!(
+        let class = match plugins.resolve_class(plugin) {
+            Some(ResolvedClass::Plugin(c)) => c,
+            Some(ResolvedClass::NonRest(_)) => {
+                return Err(HerderError::BadRequest(format!(
                     "Invalid plugin class {plugin}. Valid types are sink, source, converter, header_converter, transformation, predicate."
                 )))
             }
-            Err(_) => Err(HerderError::NotFound(format!("Unknown plugin {plugin}."))),
+            None => return Err(HerderError::NotFound(format!("Unknown plugin {plugin}."))),
+        };
+        if let Ok((c, d)) = plugins.connector(class) {
+            return Ok(connector_plugin_config(
+                &c.config_def(),
+                c.connector_type(),
+                d.version,
+            ));
         }
+        let own = plugins
+            .converter(class)
+            .map(|c| c.config_def())
+            .or_else(|_| plugins.header_converter(class).map(|c| c.config_def()))
+            .or_else(|_| plugins.transformation(class).map(|c| c.config_def()))
+            .or_else(|_| plugins.predicate(class).map(|c| c.config_def()))
+            .map_err(|_| HerderError::NotFound(format!("Unknown plugin {plugin}.")))?;
+        Ok(own.keys().iter().map(ConfigKeyInfo::from).collect())
     }
 
     async fn validate_connector_config(
@@ -1029,7 +1052,12 @@ impl Herder for StandaloneHerder {
         _plugin: &str,
         config: NullableProps,
     ) -> HerderResult<ConfigInfos> {
-        connector_config::validate(&self.worker.plugins, &config, None)
-            .map_err(HerderError::BadRequest)
+        connector_config::validate(
+            &self.worker.plugins,
+            &config,
+            &self.converter_defaults(),
+            None,
+        )
+        .map_err(HerderError::BadRequest)
     }
 }
