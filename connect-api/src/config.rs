@@ -114,6 +114,69 @@ impl ConfigValueKind {
             _ => None,
         }
     }
+
+    /// The value as validation reports it (Kafka's `ConfigDef.convertToString` of the parsed
+    /// value): lists joined with ",", numbers and booleans canonical, `None` for null.
+    pub fn to_config_string(&self) -> Option<String> {
+        match self {
+            ConfigValueKind::Null => None,
+            ConfigValueKind::Boolean(b) => Some(b.to_string()),
+            ConfigValueKind::String(s) => Some(s.clone()),
+            ConfigValueKind::Int(v) => Some(v.to_string()),
+            ConfigValueKind::Double(v) => Some(java_double_string(*v)),
+            ConfigValueKind::List(v) => Some(v.join(",")),
+        }
+    }
+}
+
+/// `Double.toString`: at least one decimal, and scientific notation outside [1e-3, 1e7).
+fn java_double_string(v: f64) -> String {
+    if v.is_nan() {
+        return "NaN".to_string();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "Infinity" } else { "-Infinity" }.to_string();
+    }
+    let abs = v.abs();
+    if abs == 0.0 || (1e-3..1e7).contains(&abs) {
+        let s = v.to_string();
+        return if s.contains('.') { s } else { format!("{s}.0") };
+    }
+    // Rust's `{:e}` gives the shortest round-tripping digits, like Java's algorithm.
+    let e = format!("{v:e}");
+    let (mantissa, exponent) = e.split_once('e').unwrap_or((e.as_str(), "0"));
+    let mantissa = if mantissa.contains('.') {
+        mantissa.to_string()
+    } else {
+        format!("{mantissa}.0")
+    };
+    format!("{mantissa}E{exponent}")
+}
+
+/// The order in which a `java.util.HashMap` (or `HashSet`) with default settings iterates
+/// over these keys once all are inserted in the given order. Kafka Connect answers some lists
+/// in that order (a converter's validation results, the values of a case-insensitive
+/// validator), so reproducing it is what makes those answers byte-identical.
+pub fn java_hash_order<T: AsRef<str>>(keys: &[T]) -> Vec<usize> {
+    // Capacity doubles from 16 whenever the size passes three quarters of it.
+    let mut capacity: usize = 16;
+    while keys.len() * 4 > capacity * 3 {
+        capacity *= 2;
+    }
+    let bucket = |key: &str| {
+        let h = java_string_hash(key) as u32;
+        ((h ^ (h >> 16)) as usize) & (capacity - 1)
+    };
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    // Stable: keys sharing a bucket stay in insertion order, as its chain does.
+    order.sort_by_key(|&i| bucket(keys[i].as_ref()));
+    order
+}
+
+/// `String.hashCode()`, over UTF-16 code units.
+fn java_string_hash(s: &str) -> i32 {
+    s.encode_utf16()
+        .fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(i32::from(c)))
 }
 
 type CustomCheck = Arc<dyn Fn(&str, &ConfigValueKind) -> Result<(), String> + Send + Sync>;
@@ -242,14 +305,25 @@ impl Validator {
                 ConfigValueKind::String(s) if allowed.iter().any(|a| a.eq_ignore_ascii_case(s)) => {
                     Ok(())
                 }
-                _ => Err(format!(
-                    "String must be one of (case insensitive): {}",
-                    allowed.join(", ")
-                )),
+                // Kafka keeps the upper-cased values in a HashSet and lists them from it.
+                _ => {
+                    let upper: Vec<String> = allowed.iter().map(|a| a.to_uppercase()).collect();
+                    let listed: Vec<&str> = java_hash_order(&upper)
+                        .into_iter()
+                        .map(|i| upper[i].as_str())
+                        .collect();
+                    Err(format!(
+                        "String must be one of (case insensitive): {}",
+                        listed.join(", ")
+                    ))
+                }
             },
+            // A null passes: only an empty string is refused.
             Validator::NonEmptyString => match value {
-                ConfigValueKind::String(s) if !s.is_empty() => Ok(()),
-                _ => Err("String must be non-empty".to_string()),
+                ConfigValueKind::String(s) if s.is_empty() => {
+                    Err("String must be non-empty".to_string())
+                }
+                _ => Ok(()),
             },
             Validator::NonNull => match value {
                 ConfigValueKind::Null => Err("Value must be non-null".to_string()),
@@ -344,6 +418,57 @@ impl ConfigKey {
         }
     }
 
+    /// Validates one key the way Kafka's `ConfigDef.parseForValidate` does. `given` is `None`
+    /// when the key is absent and `Some(None)` when it was given as null.
+    ///
+    /// The reported value is the parsed value rendered back to text (the default when the key
+    /// is absent), or null when it does not parse. The validator always runs, on null when
+    /// parsing failed or there is no value: that is how a bad `tasks.max` collects both "Not a
+    /// number" and "Value must be non-null", exactly as Kafka reports it.
+    pub fn validate_one(&self, given: Option<Option<&str>>) -> ConfigValue {
+        let mut cv = ConfigValue::new(&self.name, None);
+        cv.recommended_values = self.recommended.clone();
+        let parsed = match given {
+            Some(raw) => self.parse_value(raw).unwrap_or_else(|e| {
+                cv.errors.push(e);
+                ConfigValueKind::Null
+            }),
+            None => match &self.default {
+                DefaultValue::Required => {
+                    cv.errors.push(format!(
+                        "Missing required configuration \"{}\" which has no default value.",
+                        self.name
+                    ));
+                    ConfigValueKind::Null
+                }
+                DefaultValue::Null => ConfigValueKind::Null,
+                DefaultValue::Value(d) => self.parse_value(Some(d)).unwrap_or_else(|e| {
+                    cv.errors.push(e);
+                    ConfigValueKind::Null
+                }),
+            },
+        };
+        if let Some(v) = &self.validator {
+            if let Err(reason) = v.check(&self.name, &parsed) {
+                let shown = match &parsed {
+                    ConfigValueKind::Null => "null".to_string(),
+                    // Kafka prints the parsed object: a list as `[a, b]`.
+                    ConfigValueKind::List(l) => format!("[{}]", l.join(", ")),
+                    other => other.to_config_string().unwrap_or_default(),
+                };
+                cv.errors.push(format!(
+                    "Invalid value {shown} for configuration {}: {reason}",
+                    self.name
+                ));
+            }
+        }
+        cv.value = match (self.config_type, parsed.to_config_string()) {
+            (ConfigType::Password, Some(_)) => Some("[hidden]".to_string()),
+            (_, v) => v,
+        };
+        cv
+    }
+
     /// Parses one raw string as this key's type (Kafka's `ConfigDef.parseType`).
     pub fn parse_value(&self, raw: Option<&str>) -> Result<ConfigValueKind, String> {
         let raw = match raw {
@@ -368,8 +493,9 @@ impl ConfigKey {
                     ))
                 }
             },
-            ConfigType::String | ConfigType::Password => ConfigValueKind::String(raw.to_string()),
-            ConfigType::Class => ConfigValueKind::String(trimmed.to_string()),
+            ConfigType::String | ConfigType::Password | ConfigType::Class => {
+                ConfigValueKind::String(trimmed.to_string())
+            }
             ConfigType::Int => {
                 ConfigValueKind::Int(i64::from(trimmed.parse::<i32>().map_err(|_| not_a("INT"))?))
             }
@@ -475,42 +601,16 @@ impl ConfigDef {
     pub fn validate(&self, props: &Props) -> Vec<ConfigValue> {
         self.keys
             .iter()
-            .map(|key| {
-                let raw = props.get(&key.name).cloned();
-                let mut cv = ConfigValue::new(&key.name, raw.clone());
-                cv.recommended_values = key.recommended.clone();
-                let effective = match (&raw, &key.default) {
-                    (Some(v), _) => Some(v.clone()),
-                    (None, DefaultValue::Value(d)) => Some(d.clone()),
-                    (None, DefaultValue::Null) => None,
-                    (None, DefaultValue::Required) => {
-                        cv.errors.push(format!(
-                            "Missing required configuration \"{}\" which has no default value.",
-                            key.name
-                        ));
-                        return cv;
-                    }
-                };
-                match key.parse_value(effective.as_deref()) {
-                    Err(e) => cv.errors.push(e),
-                    Ok(parsed) => {
-                        if let Some(v) = &key.validator {
-                            if let Err(reason) = v.check(&key.name, &parsed) {
-                                cv.errors.push(format!(
-                                    "Invalid value {} for configuration {}: {}",
-                                    effective.as_deref().unwrap_or("null"),
-                                    key.name,
-                                    reason
-                                ));
-                            }
-                        }
-                    }
-                }
-                if key.config_type == ConfigType::Password && cv.value.is_some() {
-                    cv.value = Some("[hidden]".to_string());
-                }
-                cv
-            })
+            .map(|key| key.validate_one(props.get(&key.name).map(|v| Some(v.as_str()))))
+            .collect()
+    }
+
+    /// [`ConfigDef::validate`] for a map that may hold JSON nulls, as a REST request does:
+    /// a key given as null is neither missing nor defaulted, it is validated as null.
+    pub fn validate_nullable(&self, props: &BTreeMap<String, Option<String>>) -> Vec<ConfigValue> {
+        self.keys
+            .iter()
+            .map(|key| key.validate_one(props.get(&key.name).map(Option::as_deref)))
             .collect()
     }
 
@@ -631,11 +731,93 @@ mod tests {
             r[1].errors,
             vec!["Missing required configuration \"file\" which has no default value."]
         );
+        // Kafka runs the validator on null after a parse failure, so both errors show.
         let r = def().validate(&props([("tasks.max", "x"), ("file", "f")]));
         assert_eq!(
             r[0].errors,
-            vec!["Invalid value x for configuration tasks.max: Not a number of type INT"]
+            vec![
+                "Invalid value x for configuration tasks.max: Not a number of type INT",
+                "Invalid value null for configuration tasks.max: Value must be non-null"
+            ]
         );
+        assert_eq!(r[0].value, None);
+    }
+
+    #[test]
+    fn values_are_reported_parsed_or_defaulted() {
+        let r = def().validate(&props([("file", " f "), ("topics", " a , b ")]));
+        assert_eq!(r[0].value.as_deref(), Some("1"), "default");
+        assert_eq!(r[1].value.as_deref(), Some("f"), "strings are trimmed");
+        assert_eq!(r[2].value.as_deref(), Some("a,b"), "lists re-joined");
+        let r = def().validate(&props([("tasks.max", " 07 ")]));
+        assert_eq!(r[0].value.as_deref(), Some("7"));
+        assert_eq!(r[1].value, None, "missing, no default");
+    }
+
+    #[test]
+    fn nulls_are_validated_as_null() {
+        let given: BTreeMap<String, Option<String>> =
+            [("tasks.max".to_string(), None), ("file".to_string(), None)].into();
+        let r = def().validate_nullable(&given);
+        assert_eq!(
+            r[0].errors,
+            vec!["Invalid value null for configuration tasks.max: Value must be non-null"]
+        );
+        assert!(r[1].errors.is_empty(), "given as null is not missing");
+        assert_eq!(r[1].value, None);
+    }
+
+    #[test]
+    fn case_insensitive_choices_are_listed_in_hash_set_order() {
+        let v = Validator::one_of_ci(&["poll", "interval", "connector"]);
+        assert_eq!(
+            v.check("k", &ConfigValueKind::String("x".into())),
+            Err("String must be one of (case insensitive): INTERVAL, POLL, CONNECTOR".into())
+        );
+        assert!(v
+            .check("k", &ConfigValueKind::String("Poll".into()))
+            .is_ok());
+        let v = Validator::one_of_ci(&["requested", "required"]);
+        assert_eq!(
+            v.check("k", &ConfigValueKind::Null),
+            Err("String must be one of (case insensitive): REQUIRED, REQUESTED".into())
+        );
+    }
+
+    #[test]
+    fn java_hash_map_iteration_order() {
+        let keys = [
+            "converter.type",
+            "schemas.enable",
+            "schemas.cache.size",
+            "schema.content",
+            "decimal.format",
+            "replace.null.with.default",
+        ];
+        let order: Vec<&str> = java_hash_order(&keys)
+            .into_iter()
+            .map(|i| keys[i])
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "decimal.format",
+                "converter.type",
+                "schemas.cache.size",
+                "replace.null.with.default",
+                "schemas.enable",
+                "schema.content"
+            ]
+        );
+    }
+
+    #[test]
+    fn doubles_render_like_java() {
+        let s = |v: f64| ConfigValueKind::Double(v).to_config_string();
+        assert_eq!(s(1.0).as_deref(), Some("1.0"));
+        assert_eq!(s(0.5).as_deref(), Some("0.5"));
+        assert_eq!(s(1e10).as_deref(), Some("1.0E10"));
+        assert_eq!(s(1.5e-5).as_deref(), Some("1.5E-5"));
     }
 
     #[test]

@@ -14,7 +14,8 @@ use tokio::sync::{mpsc, Mutex};
 use crate::herder::status::StatusStore;
 use crate::herder::*;
 use crate::storage::{ConfigSnapshot, ConnectorConfigState, FileConfigBackingStore};
-use crate::worker::connector_config::{self, connector_plugin_config};
+use crate::worker::connector_config::{self, connector_plugin_config, ConverterDefaults};
+use crate::worker::plugins::ResolvedClass;
 use crate::worker::sink_task::sink_group;
 use crate::worker::{
     ConnectorRequest, StatusListener, TaskControl, TaskHandle, Worker, WorkerConnector,
@@ -324,8 +325,13 @@ impl StandaloneHerder {
             .iter()
             .map(|(k, v)| (k.clone(), Some(v.clone())))
             .collect();
-        let infos = connector_config::validate(&self.worker.plugins, &nullable, None)
-            .map_err(HerderError::BadRequest)?;
+        let infos = connector_config::validate(
+            &self.worker.plugins,
+            &nullable,
+            &self.converter_defaults(),
+            None,
+        )
+        .map_err(HerderError::BadRequest)?;
         if infos.error_count > 0 {
             let errs = infos.error_messages();
             return Err(HerderError::BadRequest(format!(
@@ -336,6 +342,15 @@ impl StandaloneHerder {
         }
         self.type_of(config)
             .ok_or_else(|| HerderError::BadRequest("Unknown connector type".into()))
+    }
+
+    fn converter_defaults(&self) -> ConverterDefaults {
+        let c = &self.worker.config;
+        ConverterDefaults {
+            key: c.key_converter.clone(),
+            value: c.value_converter.clone(),
+            header: c.header_converter.clone(),
+        }
     }
 
     async fn require_stopped(&self, name: &str) -> HerderResult<(Props, ConnectorType)> {
@@ -429,8 +444,10 @@ impl StandaloneHerder {
                         .commit_offsets(&group, &commit)
                         .await
                         .map_err(|e| {
+                            // Kafka's answer names the connector only; the cause goes to the log.
+                            tracing::error!(connector = name, group = %group, error = %e, "altering sink offsets failed");
                             HerderError::Internal(format!(
-                                "Failed to alter offsets of group {group}: {e}"
+                                "Failed to alter consumer group offsets for connector {name}"
                             ))
                         })?;
                 }
@@ -453,54 +470,123 @@ fn type_info(t: Option<ConnectorType>) -> ConnectorTypeInfo {
     }
 }
 
-/// Parses sink offsets in Kafka's REST shape; numbers may be JSON numbers or numeric strings.
+/// `String.valueOf` of a value Jackson read from JSON, as Kafka's offset messages quote it.
+fn java_text(v: &Json) -> String {
+    match v {
+        Json::Null => "null".to_string(),
+        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => match (n.is_f64(), n.as_f64()) {
+            (true, Some(f)) => connect_api::config::ConfigValueKind::Double(f)
+                .to_config_string()
+                .unwrap_or_else(|| n.to_string()),
+            _ => n.to_string(),
+        },
+        Json::String(s) => s.clone(),
+        Json::Array(a) => format!(
+            "[{}]",
+            a.iter().map(java_text).collect::<Vec<_>>().join(", ")
+        ),
+        Json::Object(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", java_text(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Parses sink offsets in Kafka's REST shape (`SinkUtils.parseSinkConnectorOffsets`): each
+/// value is read as its `String.valueOf` text, so `"7"` and `7` are both fine but `7.0`,
+/// `" 7"` and `true` are not.
 fn parse_sink_offsets(
     offsets: &ConnectorOffsets,
 ) -> HerderResult<Vec<(TopicPartition, Option<i64>)>> {
-    let num = |v: Option<&Json>, what: &str| -> HerderResult<i64> {
-        match v {
-            Some(Json::Number(n)) => n.as_i64().ok_or_else(|| HerderError::BadRequest(format!("Failed to parse the following Kafka {what} value in the provided offsets: '{n}'. This should be a valid integer."))),
-            Some(Json::String(s)) => s.trim().parse().map_err(|_| HerderError::BadRequest(format!("Failed to parse the following Kafka {what} value in the provided offsets: '{s}'. This should be a valid integer."))),
-            _ => Err(HerderError::BadRequest(format!("Kafka {what} values in the provided offsets must be integers"))),
-        }
-    };
     offsets
         .offsets
         .iter()
         .map(|o| {
-            let topic = match o.partition.get("kafka_topic") {
-                Some(Json::String(t)) if !t.is_empty() => t.clone(),
-                _ => return Err(HerderError::BadRequest("Kafka topic names must be valid strings and may not be null".into())),
-            };
-            if !o.partition.contains_key("kafka_partition") {
+            let (Some(topic), Some(partition)) =
+                (o.partition.get("kafka_topic"), o.partition.get("kafka_partition"))
+            else {
                 return Err(HerderError::BadRequest("The partition for a sink connector offset must contain the keys 'kafka_topic' and 'kafka_partition'".into()));
+            };
+            if topic.is_null() {
+                return Err(HerderError::BadRequest("Kafka topic names must be valid strings and may not be null".into()));
             }
-            let partition = num(o.partition.get("kafka_partition"), "partition")?;
-            let partition = i32::try_from(partition).map_err(|_| HerderError::BadRequest("Kafka partition values must be valid integers".into()))?;
+            if partition.is_null() {
+                return Err(HerderError::BadRequest("Kafka partitions must be valid numbers and may not be null".into()));
+            }
+            let partition_text = java_text(partition);
+            let partition: i32 = partition_text.parse().map_err(|_| HerderError::BadRequest(format!("Failed to parse the following Kafka partition value in the provided offsets: '{partition_text}'. Partition values for sink connectors need to be integers.")))?;
             let offset = match &o.offset {
                 None => None,
                 Some(m) => {
-                    if !m.contains_key("kafka_offset") {
+                    let Some(offset) = m.get("kafka_offset") else {
                         return Err(HerderError::BadRequest("The offset for a sink connector should either be null or contain the key 'kafka_offset'".into()));
-                    }
-                    Some(num(m.get("kafka_offset"), "offset")?)
+                    };
+                    let text = java_text(offset);
+                    Some(text.parse::<i64>().map_err(|_| HerderError::BadRequest(format!("Failed to parse the following Kafka offset value in the provided offsets: '{text}'. Offset values for sink connectors need to be integers.")))?)
                 }
             };
-            Ok((TopicPartition::new(topic, partition), offset))
+            Ok((TopicPartition::new(java_text(topic), partition), offset))
         })
         .collect()
 }
 
-/// Source offsets may only hold primitive values (Kafka's rule for offset maps).
-fn check_source_map(m: &SourceMap, what: &str) -> HerderResult<()> {
-    for (k, v) in m {
-        if matches!(v, Json::Array(_) | Json::Object(_)) {
-            return Err(HerderError::BadRequest(format!(
-                "{what} may only contain primitive values; the value of key '{k}' is not"
-            )));
-        }
+/// What Kafka's consumer-group calls would refuse in parsed sink offsets, with the 500 Kafka
+/// answers: a negative offset already fails building the request (`OffsetAndMetadata`), an
+/// unusable topic partition fails in the admin client.
+fn check_sink_offsets(name: &str, offsets: &[(TopicPartition, Option<i64>)]) -> HerderResult<()> {
+    if offsets.iter().any(|(_, o)| o.is_some_and(|o| o < 0)) {
+        return Err(HerderError::Internal(format!(
+            "Failed to modify offsets for sink connector {name}"
+        )));
+    }
+    if offsets
+        .iter()
+        .any(|(tp, o)| o.is_some() && (tp.topic.is_empty() || tp.partition < 0))
+    {
+        return Err(HerderError::Internal(format!(
+            "Failed to alter consumer group offsets for connector {name}"
+        )));
     }
     Ok(())
+}
+
+/// Source partitions and offsets may only hold primitive values (Kafka's
+/// `OffsetUtils.validateFormat`, a DataException, so a 500).
+fn check_source_map(m: &SourceMap) -> HerderResult<()> {
+    for (k, v) in m {
+        let kind = match v {
+            Json::Array(_) => "ARRAY",
+            Json::Object(_) => "MAP",
+            _ => continue,
+        };
+        return Err(HerderError::Internal(format!(
+            "Offsets may only contain primitive types as values, but field {k} contains {kind}"
+        )));
+    }
+    Ok(())
+}
+
+/// The 202 answer to a restart: the status as it was, with the instances about to restart
+/// shown as RESTARTING. Their previous trace stays, as in Kafka's `RestartPlan`.
+fn restart_snapshot(
+    before: &ConnectorStateInfo,
+    restart_connector: bool,
+    restart_tasks: &[u32],
+) -> ConnectorStateInfo {
+    let mut snapshot = before.clone();
+    if restart_connector {
+        snapshot.connector.state = State::Restarting;
+    }
+    for t in &mut snapshot.tasks {
+        if restart_tasks.contains(&t.id) {
+            t.state = State::Restarting;
+        }
+    }
+    snapshot
 }
 
 #[async_trait]
@@ -693,17 +779,7 @@ impl Herder for StandaloneHerder {
         } else {
             Vec::new()
         };
-        let mut snapshot = before.clone();
-        if restart_connector {
-            snapshot.connector.state = State::Restarting;
-            snapshot.connector.trace = None;
-        }
-        for t in &mut snapshot.tasks {
-            if restart_tasks.contains(&t.id) {
-                t.state = State::Restarting;
-                t.trace = None;
-            }
-        }
+        let snapshot = restart_snapshot(&before, restart_connector, &restart_tasks);
         if restart_connector {
             if let Some(inst) = entry.instance.as_mut() {
                 inst.stop().await;
@@ -952,12 +1028,16 @@ impl Herder for StandaloneHerder {
         }
         let (_, ctype) = self.require_stopped(name).await?;
         let alter = match ctype {
-            ConnectorType::Sink => OffsetsToAlter::Sink(parse_sink_offsets(&offsets)?),
+            ConnectorType::Sink => {
+                let parsed = parse_sink_offsets(&offsets)?;
+                check_sink_offsets(name, &parsed)?;
+                OffsetsToAlter::Sink(parsed)
+            }
             ConnectorType::Source => {
                 for o in &offsets.offsets {
-                    check_source_map(&o.partition, "Source partitions")?;
+                    check_source_map(&o.partition)?;
                     if let Some(off) = &o.offset {
-                        check_source_map(off, "Source offsets")?;
+                        check_source_map(off)?;
                     }
                 }
                 OffsetsToAlter::Source(
@@ -1002,26 +1082,34 @@ impl Herder for StandaloneHerder {
         self.worker.plugins.infos(connectors_only)
     }
 
+    /// The name resolves as a Kafka worker loads a plugin class (full name or unique alias);
+    /// a class of a type the REST API does not serve is a 400, an unknown name a 404.
     fn plugin_config(&self, plugin: &str) -> HerderResult<Vec<ConfigKeyInfo>> {
         let plugins = &self.worker.plugins;
-        if let Ok((c, _)) = plugins.connector(plugin) {
-            return Ok(connector_plugin_config(&c.config_def(), c.connector_type()));
-        }
-        let own = plugins
-            .converter(plugin)
-            .map(|c| c.config_def())
-            .or_else(|_| plugins.header_converter(plugin).map(|c| c.config_def()))
-            .or_else(|_| plugins.transformation(plugin).map(|c| c.config_def()))
-            .or_else(|_| plugins.predicate(plugin).map(|c| c.config_def()));
-        match own {
-            Ok(def) => Ok(def.keys().iter().map(ConfigKeyInfo::from).collect()),
-            Err(_) if plugins.descs().iter().any(|d| d.class == plugin && d.plugin_type.is_none()) => {
-                Err(HerderError::BadRequest(format!(
+        let class = match plugins.resolve_class(plugin) {
+            Some(ResolvedClass::Plugin(c)) => c,
+            Some(ResolvedClass::NonRest(_)) => {
+                return Err(HerderError::BadRequest(format!(
                     "Invalid plugin class {plugin}. Valid types are sink, source, converter, header_converter, transformation, predicate."
                 )))
             }
-            Err(_) => Err(HerderError::NotFound(format!("Unknown plugin {plugin}."))),
+            None => return Err(HerderError::NotFound(format!("Unknown plugin {plugin}."))),
+        };
+        if let Ok((c, d)) = plugins.connector(class) {
+            return Ok(connector_plugin_config(
+                &c.config_def(),
+                c.connector_type(),
+                d.version,
+            ));
         }
+        let own = plugins
+            .converter(class)
+            .map(|c| c.config_def())
+            .or_else(|_| plugins.header_converter(class).map(|c| c.config_def()))
+            .or_else(|_| plugins.transformation(class).map(|c| c.config_def()))
+            .or_else(|_| plugins.predicate(class).map(|c| c.config_def()))
+            .map_err(|_| HerderError::NotFound(format!("Unknown plugin {plugin}.")))?;
+        Ok(own.keys().iter().map(ConfigKeyInfo::from).collect())
     }
 
     async fn validate_connector_config(
@@ -1029,7 +1117,127 @@ impl Herder for StandaloneHerder {
         _plugin: &str,
         config: NullableProps,
     ) -> HerderResult<ConfigInfos> {
-        connector_config::validate(&self.worker.plugins, &config, None)
-            .map_err(HerderError::BadRequest)
+        connector_config::validate(
+            &self.worker.plugins,
+            &config,
+            &self.converter_defaults(),
+            None,
+        )
+        .map_err(HerderError::BadRequest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offsets(v: Json) -> ConnectorOffsets {
+        serde_json::from_value(json!({ "offsets": v })).unwrap()
+    }
+
+    fn sink_error(v: Json) -> String {
+        parse_sink_offsets(&offsets(v)).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn sink_offsets_parse_like_kafka() {
+        let parsed = parse_sink_offsets(&offsets(json!([
+            {"partition": {"kafka_topic": "t", "kafka_partition": "1"}, "offset": {"kafka_offset": 5}},
+            {"partition": {"kafka_topic": 7, "kafka_partition": 0}, "offset": null},
+        ])))
+        .unwrap();
+        assert_eq!(
+            parsed,
+            [
+                (TopicPartition::new("t", 1), Some(5)),
+                (TopicPartition::new("7", 0), None)
+            ]
+        );
+        assert_eq!(
+            sink_error(json!([{"partition": {"kafka_topic": "t", "kafka_partition": "x"}, "offset": {"kafka_offset": 2}}])),
+            "Failed to parse the following Kafka partition value in the provided offsets: 'x'. Partition values for sink connectors need to be integers."
+        );
+        assert_eq!(
+            sink_error(json!([{"partition": {"kafka_topic": "t", "kafka_partition": 1.0}, "offset": {"kafka_offset": 2}}])),
+            "Failed to parse the following Kafka partition value in the provided offsets: '1.0'. Partition values for sink connectors need to be integers."
+        );
+        assert_eq!(
+            sink_error(json!([{"partition": {"kafka_topic": "t", "kafka_partition": 0}, "offset": {"kafka_offset": "y"}}])),
+            "Failed to parse the following Kafka offset value in the provided offsets: 'y'. Offset values for sink connectors need to be integers."
+        );
+        assert_eq!(
+            sink_error(json!([{"partition": {"kafka_topic": "t", "kafka_partition": 0}, "offset": {"kafka_offset": [1]}}])),
+            "Failed to parse the following Kafka offset value in the provided offsets: '[1]'. Offset values for sink connectors need to be integers."
+        );
+        assert_eq!(
+            sink_error(
+                json!([{"partition": {"kafka_topic": null, "kafka_partition": 0}, "offset": null}])
+            ),
+            "Kafka topic names must be valid strings and may not be null"
+        );
+    }
+
+    #[test]
+    fn sink_offsets_kafkas_client_would_refuse() {
+        let e = check_sink_offsets("s", &[(TopicPartition::new("t", 0), Some(-1))]).unwrap_err();
+        assert_eq!(
+            e,
+            HerderError::Internal("Failed to modify offsets for sink connector s".into())
+        );
+        let e = check_sink_offsets("s", &[(TopicPartition::new("t", -1), Some(1))]).unwrap_err();
+        assert_eq!(
+            e,
+            HerderError::Internal("Failed to alter consumer group offsets for connector s".into())
+        );
+        assert!(check_sink_offsets("s", &[(TopicPartition::new("t", 0), None)]).is_ok());
+    }
+
+    #[test]
+    fn source_offsets_must_be_primitive() {
+        let map = |v: Json| v.as_object().cloned().unwrap();
+        assert_eq!(
+            check_source_map(&map(json!({"position": {"a": 1}}))).unwrap_err(),
+            HerderError::Internal(
+                "Offsets may only contain primitive types as values, but field position contains MAP"
+                    .into()
+            )
+        );
+        assert_eq!(
+            check_source_map(&map(json!({"filename": [1]}))).unwrap_err(),
+            HerderError::Internal(
+                "Offsets may only contain primitive types as values, but field filename contains ARRAY"
+                    .into()
+            )
+        );
+        assert!(check_source_map(&map(json!({"a": 1, "b": "x", "c": null, "d": 1.5}))).is_ok());
+    }
+
+    #[test]
+    fn restart_snapshot_keeps_the_previous_trace() {
+        let task = |id: u32, state: State, trace: Option<&str>| TaskState {
+            id,
+            state,
+            worker_id: "w".into(),
+            trace: trace.map(str::to_string),
+            version: None,
+        };
+        let before = ConnectorStateInfo {
+            name: "c".into(),
+            connector: ConnectorState {
+                state: State::Running,
+                worker_id: "w".into(),
+                trace: None,
+                version: None,
+            },
+            tasks: vec![
+                task(0, State::Failed, Some("boom")),
+                task(1, State::Running, None),
+            ],
+            connector_type: ConnectorTypeInfo::Sink,
+        };
+        let snap = restart_snapshot(&before, false, &[0]);
+        assert_eq!(snap.connector.state, State::Running);
+        assert_eq!(snap.tasks[0], task(0, State::Restarting, Some("boom")));
+        assert_eq!(snap.tasks[1], task(1, State::Running, None));
     }
 }

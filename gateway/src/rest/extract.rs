@@ -16,9 +16,9 @@ use crate::herder::NullableProps;
 
 /// A JSON request body.
 ///
-/// * a `Content-Type` other than `application/json` → 415, like Jersey's `@Consumes`;
-///   a missing `Content-Type` is accepted (Jersey matches it too, and bare `curl -X PUT`
-///   sends none);
+/// * a `Content-Type` other than `application/json` → 415, like Jersey's `@Consumes`; so is
+///   a body without any `Content-Type` (Jersey cannot pick a reader for it). A request with
+///   neither body nor `Content-Type` (bare `curl -X PUT`) is let through;
 /// * an empty body is deserialised from JSON `null`, so `Json<Option<T>>` sees `None`;
 ///   for a non-optional `T` it answers 400 "Request body is missing";
 /// * malformed JSON → 400 with the parser's message. Kafka answers 500 there (Jackson's
@@ -35,10 +35,14 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         check_json_content_type(req.headers())?;
+        let declared = req.headers().contains_key(CONTENT_TYPE);
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             let status = rejection.status();
             RestError::new(status, rejection.body_text())
         })?;
+        if !declared && !bytes.is_empty() {
+            return Err(RestError::unsupported_media_type());
+        }
         parse_json_body(&bytes).map(Json)
     }
 }
@@ -54,6 +58,9 @@ pub fn parse_json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, RestError
 
 /// 415 unless the request has no `Content-Type` or declares `application/json`
 /// (parameters such as `charset` are allowed).
+///
+/// Kafka declares `@Consumes(application/json)` on whole resources, so this holds for every
+/// request to them, with a body or not ([`consumes_json`]).
 pub fn check_json_content_type(headers: &HeaderMap) -> Result<(), RestError> {
     let Some(value) = headers.get(CONTENT_TYPE) else {
         return Ok(());
@@ -184,5 +191,16 @@ pub fn coerce_to_string(value: &Value) -> Result<Option<String>, &'static str> {
         Value::Number(n) => Ok(Some(n.to_string())),
         Value::Array(_) => Err("Array"),
         Value::Object(_) => Err("Object"),
+    }
+}
+
+/// Route middleware for a resource Kafka annotates `@Consumes(application/json)`: a request
+/// declaring another `Content-Type` is refused with 415 before its handler runs, whatever the
+/// method (`GET /connectors` with `Content-Type: text/plain` included). Applied as a route
+/// layer, so unknown paths (404) and methods (405) are answered first, as Jersey does.
+pub async fn consumes_json(req: Request, next: axum::middleware::Next) -> axum::response::Response {
+    match check_json_content_type(req.headers()) {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
     }
 }

@@ -53,8 +53,9 @@ impl RestState {
 /// The complete Kafka Connect REST API. Unknown paths answer 404 `HTTP 404 Not Found`, known
 /// paths with another method 405 `HTTP 405 Method Not Allowed`, both in the error shape.
 pub fn kafka_router(state: RestState) -> Router {
-    let mut router = Router::new()
-        .merge(kafka::root::router())
+    // Every resource but the root one consumes JSON only (see `extract::consumes_json`).
+    let consumes_json = axum::middleware::from_fn(extract::consumes_json);
+    let mut resources = Router::new()
         .merge(kafka::connectors::router())
         .merge(kafka::tasks::router())
         .merge(kafka::offsets::router())
@@ -62,8 +63,11 @@ pub fn kafka_router(state: RestState) -> Router {
         .merge(kafka::plugins::router())
         .merge(kafka::internal::router());
     if state.admin_enabled {
-        router = router.merge(kafka::loggers::router());
+        resources = resources.merge(kafka::loggers::router());
     }
+    let router = Router::new()
+        .merge(kafka::root::router())
+        .merge(resources.route_layer(consumes_json));
     router
         // Must come after every route is added: it is applied to the routes present.
         .method_not_allowed_fallback(|| async { RestError::method_not_allowed() })

@@ -13,8 +13,72 @@ pub struct Plugins {
     descs: Vec<PluginDesc>,
 }
 
+/// `Class.getSimpleName()`: a nested class (`Cast$Value`) is known by its own name (`Value`).
 fn simple_name(class: &str) -> &str {
-    class.rsplit('.').next().unwrap_or(class)
+    class.rsplit(['.', '$']).next().unwrap_or(class)
+}
+
+/// Plugins a Kafka worker always finds on its class path but never serves over REST: its
+/// config providers and client config override policies. Their names resolve, so asking for
+/// their config definition is a 400 ("Invalid plugin class") rather than a 404. Each comes
+/// with the suffix Kafka strips from it to make its short alias.
+const NON_REST_PLUGINS: &[(&str, &str)] = &[
+    (
+        "org.apache.kafka.common.config.provider.FileConfigProvider",
+        "ConfigProvider",
+    ),
+    (
+        "org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+        "ConfigProvider",
+    ),
+    (
+        "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+        "ConfigProvider",
+    ),
+    (
+        "org.apache.kafka.connect.connector.policy.AllConnectorClientConfigOverridePolicy",
+        "ConnectorClientConfigOverridePolicy",
+    ),
+    (
+        "org.apache.kafka.connect.connector.policy.NoneConnectorClientConfigOverridePolicy",
+        "ConnectorClientConfigOverridePolicy",
+    ),
+    (
+        "org.apache.kafka.connect.connector.policy.PrincipalConnectorClientConfigOverridePolicy",
+        "ConnectorClientConfigOverridePolicy",
+    ),
+    (
+        "org.apache.kafka.connect.connector.policy.AllowlistConnectorClientConfigOverridePolicy",
+        "ConnectorClientConfigOverridePolicy",
+    ),
+];
+
+/// `PluginUtils.prunedName`: the simple name cut at the last occurrence of the type suffix
+/// (not only at the end), unless that would leave nothing.
+fn pruned_name<'a>(class: &'a str, suffix: &str) -> &'a str {
+    let simple = simple_name(class);
+    match simple.rfind(suffix) {
+        Some(pos) if pos > 0 => &simple[..pos],
+        _ => simple,
+    }
+}
+
+/// What a class name resolves to when a Kafka worker loads it by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResolvedClass {
+    /// A registered plugin (a class can be a converter and a header converter at once).
+    Plugin(&'static str),
+    /// A plugin type the REST API does not serve.
+    NonRest(&'static str),
+}
+
+impl ResolvedClass {
+    pub fn class(&self) -> &'static str {
+        match self {
+            ResolvedClass::Plugin(c) => c,
+            ResolvedClass::NonRest(c) => c,
+        }
+    }
 }
 
 impl Plugins {
@@ -36,6 +100,74 @@ impl Plugins {
         self.descs
             .iter()
             .filter(move |d| d.plugin_type.is_some_and(|t| types.contains(&t)))
+    }
+
+    /// Resolves a class name the way a Kafka worker's plugin class loader does for
+    /// `/connector-plugins/{p}/config` and for CLASS-typed config values: the exact class
+    /// name, or an alias. Aliases (Kafka's `PluginUtils.computeAliases`) are the simple name
+    /// and the simple name without its type suffix of every plugin of every type, kept only
+    /// where exactly one class claims them: `Json` is JsonConverter, but `Value` (the simple
+    /// name of every `$Value` SMT) is nothing, so nested classes have no alias.
+    pub fn resolve_class(&self, name: &str) -> Option<ResolvedClass> {
+        if let Some(d) = self
+            .descs
+            .iter()
+            .find(|d| d.class == name && d.plugin_type.is_some())
+        {
+            return Some(ResolvedClass::Plugin(d.class));
+        }
+        if let Some((c, _)) = NON_REST_PLUGINS.iter().find(|(c, _)| *c == name) {
+            return Some(ResolvedClass::NonRest(c));
+        }
+        let mut claimed: Vec<ResolvedClass> = Vec::new();
+        let mut claim = |alias: &str, class: ResolvedClass| {
+            if alias == name && !claimed.contains(&class) {
+                claimed.push(class);
+            }
+        };
+        for d in &self.descs {
+            let Some(t) = d.plugin_type else { continue };
+            let class = ResolvedClass::Plugin(d.class);
+            claim(simple_name(d.class), class);
+            claim(pruned_name(d.class, t.alias_suffix()), class);
+        }
+        for (c, suffix) in NON_REST_PLUGINS {
+            let class = ResolvedClass::NonRest(c);
+            claim(simple_name(c), class);
+            claim(pruned_name(c, suffix), class);
+        }
+        match claimed.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// Whether `class` (a full name) is registered as a plugin of type `t`.
+    pub fn is_of_type(&self, class: &str, t: PluginType) -> bool {
+        self.descs
+            .iter()
+            .any(|d| d.class == class && d.plugin_type == Some(t))
+    }
+
+    /// The version of `class` as a plugin of type `t`, if it is one.
+    pub fn version_of(&self, class: &str, t: PluginType) -> Option<&'static str> {
+        self.descs
+            .iter()
+            .find(|d| d.class == class && d.plugin_type == Some(t))
+            .map(|d| d.version)
+    }
+
+    /// Every class registered with type `t`, sorted (what Kafka recommends for a plugin key).
+    pub fn classes_of(&self, t: PluginType) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = self
+            .descs
+            .iter()
+            .filter(|d| d.plugin_type == Some(t))
+            .map(|d| d.class)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Finds a plugin by FQCN, simple name, or simple name without the type suffix
@@ -205,5 +337,89 @@ impl Plugins {
 
     pub fn descs(&self) -> &[PluginDesc] {
         &self.descs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plugins() -> Plugins {
+        Plugins::new(native_connectors::plugins())
+    }
+
+    #[test]
+    fn aliases_follow_kafkas_rules() {
+        let p = plugins();
+        let class = |name: &str| p.resolve_class(name).map(|r| r.class().to_string());
+        let cast = "org.apache.kafka.connect.transforms.Cast$Value";
+        assert_eq!(class(cast).as_deref(), Some(cast));
+        // Nested classes have no alias: their simple names (`Value`) collide.
+        assert_eq!(class("Cast$Value"), None);
+        assert_eq!(class("Value"), None);
+        assert_eq!(class("Cast"), None);
+        // Simple name and pruned name of top-level classes.
+        assert_eq!(
+            class("Filter").as_deref(),
+            Some("org.apache.kafka.connect.transforms.Filter")
+        );
+        assert_eq!(
+            class("Regex"),
+            None,
+            "RegexRouter has no Transformation suffix"
+        );
+        assert_eq!(
+            class("Json").as_deref(),
+            Some("org.apache.kafka.connect.json.JsonConverter")
+        );
+        assert_eq!(
+            class("Simple").as_deref(),
+            Some("org.apache.kafka.connect.storage.SimpleHeaderConverter")
+        );
+        assert_eq!(class("SimpleHeader"), None);
+        assert_eq!(
+            class("FileStreamSink").as_deref(),
+            Some("org.apache.kafka.connect.file.FileStreamSinkConnector")
+        );
+        assert_eq!(class("filestreamsink"), None);
+        assert_eq!(class("RecordIsTombstonePredicate"), None);
+    }
+
+    #[test]
+    fn non_rest_plugins_resolve_but_are_not_rest_plugins() {
+        let p = plugins();
+        for name in [
+            "org.apache.kafka.common.config.provider.FileConfigProvider",
+            "FileConfigProvider",
+            "File",
+            "EnvVar",
+            "None",
+            "AllConnectorClientConfigOverridePolicy",
+        ] {
+            assert!(
+                matches!(p.resolve_class(name), Some(ResolvedClass::NonRest(_))),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn classes_and_versions_by_type() {
+        let p = plugins();
+        let converters = p.classes_of(PluginType::Converter);
+        assert!(converters.contains(&"org.apache.kafka.connect.converters.LongConverter"));
+        assert!(!converters.contains(&"org.apache.kafka.connect.storage.SimpleHeaderConverter"));
+        assert!(converters.windows(2).all(|w| w[0] < w[1]));
+        assert!(p.is_of_type(
+            "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+            PluginType::HeaderConverter
+        ));
+        assert_eq!(
+            p.version_of(
+                "org.apache.kafka.connect.transforms.Filter",
+                PluginType::Predicate
+            ),
+            None
+        );
     }
 }

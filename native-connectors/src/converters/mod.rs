@@ -1,15 +1,18 @@
 //! Kafka's converters and header converters, with their class names, config keys and bytes:
-//! `JsonConverter`, `StringConverter`, `ByteArrayConverter` and `SimpleHeaderConverter`.
+//! `JsonConverter`, `StringConverter`, `ByteArrayConverter`, `SimpleHeaderConverter` and the
+//! fixed-width `Short`/`Integer`/`Long`/`Float`/`Double`/`BooleanConverter`s.
 
 mod bytearray;
 mod java_fmt;
 mod json;
 mod json_text;
+mod number;
 mod string;
 mod values;
 
 pub use bytearray::ByteArrayConverter;
 pub use json::{DecimalFormat, JsonConverter};
+pub use number::{BooleanConverter, NumberConverter, NumberKind};
 pub use string::StringConverter;
 pub use values::{convert_to_string, parse_string, SimpleHeaderConverter};
 
@@ -77,6 +80,42 @@ fn byte_array_header_converter() -> Box<dyn HeaderConverter> {
 fn simple_header_converter() -> Box<dyn HeaderConverter> {
     Box::new(SimpleHeaderConverter::new())
 }
+fn short_converter() -> Box<dyn Converter> {
+    Box::new(NumberConverter::new(NumberKind::Short))
+}
+fn short_header_converter() -> Box<dyn HeaderConverter> {
+    Box::new(NumberConverter::new(NumberKind::Short))
+}
+fn integer_converter() -> Box<dyn Converter> {
+    Box::new(NumberConverter::new(NumberKind::Integer))
+}
+fn integer_header_converter() -> Box<dyn HeaderConverter> {
+    Box::new(NumberConverter::new(NumberKind::Integer))
+}
+fn long_converter() -> Box<dyn Converter> {
+    Box::new(NumberConverter::new(NumberKind::Long))
+}
+fn long_header_converter() -> Box<dyn HeaderConverter> {
+    Box::new(NumberConverter::new(NumberKind::Long))
+}
+fn float_converter() -> Box<dyn Converter> {
+    Box::new(NumberConverter::new(NumberKind::Float))
+}
+fn float_header_converter() -> Box<dyn HeaderConverter> {
+    Box::new(NumberConverter::new(NumberKind::Float))
+}
+fn double_converter() -> Box<dyn Converter> {
+    Box::new(NumberConverter::new(NumberKind::Double))
+}
+fn double_header_converter() -> Box<dyn HeaderConverter> {
+    Box::new(NumberConverter::new(NumberKind::Double))
+}
+fn boolean_converter() -> Box<dyn Converter> {
+    Box::new(BooleanConverter::new())
+}
+fn boolean_header_converter() -> Box<dyn HeaderConverter> {
+    Box::new(BooleanConverter::new())
+}
 
 fn desc(class: &'static str, plugin_type: PluginType, factory: PluginFactory) -> PluginDesc {
     PluginDesc {
@@ -90,7 +129,23 @@ fn desc(class: &'static str, plugin_type: PluginType, factory: PluginFactory) ->
 /// One entry per (class, plugin type): Kafka lists a class that is both a converter and a
 /// header converter twice.
 pub fn plugins() -> Vec<PluginDesc> {
-    vec![
+    let both = |class: &'static str,
+                converter: fn() -> Box<dyn Converter>,
+                header: fn() -> Box<dyn HeaderConverter>| {
+        [
+            desc(
+                class,
+                PluginType::Converter,
+                PluginFactory::Converter(converter),
+            ),
+            desc(
+                class,
+                PluginType::HeaderConverter,
+                PluginFactory::HeaderConverter(header),
+            ),
+        ]
+    };
+    let mut out = vec![
         desc(
             json::CLASS,
             PluginType::Converter,
@@ -126,7 +181,38 @@ pub fn plugins() -> Vec<PluginDesc> {
             PluginType::HeaderConverter,
             PluginFactory::HeaderConverter(simple_header_converter),
         ),
-    ]
+    ];
+    out.extend(both(
+        number::SHORT_CLASS,
+        short_converter,
+        short_header_converter,
+    ));
+    out.extend(both(
+        number::INTEGER_CLASS,
+        integer_converter,
+        integer_header_converter,
+    ));
+    out.extend(both(
+        number::LONG_CLASS,
+        long_converter,
+        long_header_converter,
+    ));
+    out.extend(both(
+        number::FLOAT_CLASS,
+        float_converter,
+        float_header_converter,
+    ));
+    out.extend(both(
+        number::DOUBLE_CLASS,
+        double_converter,
+        double_header_converter,
+    ));
+    out.extend(both(
+        number::BOOLEAN_CLASS,
+        boolean_converter,
+        boolean_header_converter,
+    ));
+    out
 }
 
 #[cfg(test)]
@@ -136,13 +222,21 @@ mod tests {
     #[test]
     fn every_class_is_registered_per_role() {
         let p = plugins();
-        assert_eq!(p.len(), 7);
+        assert_eq!(p.len(), 19);
         let roles = |c: &str| p.iter().filter(|d| d.class == c).count();
         assert_eq!(roles("org.apache.kafka.connect.json.JsonConverter"), 2);
         assert_eq!(
             roles("org.apache.kafka.connect.storage.SimpleHeaderConverter"),
             1
         );
+        for number in ["Short", "Integer", "Long", "Float", "Double", "Boolean"] {
+            assert_eq!(
+                roles(&format!(
+                    "org.apache.kafka.connect.converters.{number}Converter"
+                )),
+                2
+            );
+        }
         for d in &p {
             match (d.plugin_type, d.factory) {
                 (Some(PluginType::Converter), PluginFactory::Converter(f)) => drop(f()),

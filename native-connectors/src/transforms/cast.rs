@@ -231,10 +231,10 @@ impl Cast {
                     SPEC,
                     ConfigType::List,
                     Importance::High,
-                    "Either field:type pairs (field1:type,field2:type) to cast fields of a map \
-                     or struct, or one type to cast the whole key or value. Types: int8, int16, \
-                     int32, int64, float32, float64, boolean and string; bytes can only become \
-                     string.",
+                    "List of fields and the type to cast them to of the form field1:type,field2:type \
+                     to cast fields of Maps or Structs. A single type to cast the entire value. \
+                     Valid types are int8, int16, int32, int64, float32, float64, boolean, and \
+                     string. Note that binary fields can only be cast to string.",
                 )
                 .validator(Validator::custom(
                     "list of colon-delimited pairs, e.g. <code>foo:bar,abc:xyz</code>",

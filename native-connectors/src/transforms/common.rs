@@ -18,8 +18,9 @@ use connect_api::{
 use super::sdf::SimpleDateFormat;
 
 pub const REPLACE_NULL_WITH_DEFAULT_CONFIG: &str = "replace.null.with.default";
-pub const REPLACE_NULL_WITH_DEFAULT_DOC: &str = "When a field is null and its schema has a \
-default, true emits the default value and false keeps the null.";
+pub const REPLACE_NULL_WITH_DEFAULT_DOC: &str = "Whether to replace fields that have \
+a default value and that are null to the default value. When set to true, the default value is \
+used, otherwise null is used.";
 
 pub const MILLIS_PER_DAY: i64 = 86_400_000;
 

@@ -37,7 +37,7 @@ impl ExtractField {
                 FIELD,
                 ConfigType::String,
                 Importance::Medium,
-                "The field whose value replaces the whole key or value.",
+                "Field name to extract.",
             ))
             .define(replace_null_with_default_key())
             .define(FieldSyntaxVersion::config_key())

@@ -23,10 +23,14 @@ impl FieldSyntaxVersion {
             FIELD_SYNTAX_VERSION_CONFIG,
             ConfigType::String,
             Importance::High,
-            "How field paths are read. `V1` only reaches fields at the top level of the \
-             struct or map. `V2` reaches nested fields with dotted paths; wrap a name that \
-             itself contains dots in backticks, e.g. \"`foo.bar`.baz\" reaches `baz` inside \
-             the field named \"foo.bar\".",
+            "Defines the version of the syntax to access fields. If set to <code>V1</code>, \
+             then the field paths are limited to access the elements at the root level of the \
+             struct or map. If set to <code>V2</code>, the syntax will support accessing nested \
+             elements. To access nested elements, dotted notation is used. If dots are already \
+             included in the field name, then backtick pairs can be used to wrap field names \
+             containing dots. E.g. to access the subfield <code>baz</code> from a field named \
+             \"foo.bar\" in a struct/map the following format can be used to access its \
+             elements: \"<code>foo.bar</code>.baz\".",
         )
         .default_value("V1")
         .validator(Validator::one_of_ci(&["V1", "V2"]))

@@ -35,7 +35,8 @@ impl Flatten {
                 DELIMITER,
                 ConfigType::String,
                 Importance::Medium,
-                "Separator placed between parent and child field names in the flattened names.",
+                "Delimiter to insert between field names from the input record when generating \
+                 field names for the output record",
             )
             .default_value("."),
         )

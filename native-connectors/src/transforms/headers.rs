@@ -107,7 +107,7 @@ impl InsertHeader {
                     HEADER,
                     ConfigType::String,
                     Importance::High,
-                    "Name of the header to add.",
+                    "The name of the header.",
                 )
                 .validator(Validator::NonNull),
             )
@@ -116,8 +116,7 @@ impl InsertHeader {
                     VALUE_LITERAL,
                     ConfigType::String,
                     Importance::High,
-                    "Value of the header, parsed like a header converter reads text: booleans \
-                     and numbers get their type, anything else is a string.",
+                    "The literal value that is to be set as the header value on all records.",
                 )
                 .validator(Validator::NonNull),
             )
@@ -159,7 +158,7 @@ impl DropHeaders {
                 HEADERS,
                 ConfigType::List,
                 Importance::High,
-                "Names of the headers to remove.",
+                "The name of the headers to be removed.",
             )
             .validator(non_empty_list_validator()),
         )
@@ -233,7 +232,7 @@ impl HeaderFrom {
                     FIELDS,
                     ConfigType::List,
                     Importance::High,
-                    "Fields whose values are copied or moved into headers.",
+                    "Field names in the record whose values are to be copied or moved to headers.",
                 )
                 .validator(non_empty_list_validator()),
             )
@@ -242,7 +241,8 @@ impl HeaderFrom {
                     HEADERS,
                     ConfigType::List,
                     Importance::High,
-                    "Header names, one per entry of `fields` and in the same order.",
+                    "Header names, in the same order as the field names listed in the fields \
+                     configuration property.",
                 )
                 .validator(non_empty_list_validator()),
             )
@@ -251,7 +251,9 @@ impl HeaderFrom {
                     OPERATION,
                     ConfigType::String,
                     Importance::High,
-                    "`move` removes the fields from the key/value; `copy` leaves them in place.",
+                    "Either <code>move</code> if the fields are to be moved to the headers (removed \
+                     from the key/value), or <code>copy</code> if the fields are to be copied to \
+                     the headers (retained in the key/value).",
                 )
                 .validator(Validator::one_of(&["move", "copy"])),
             )

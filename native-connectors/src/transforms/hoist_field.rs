@@ -30,7 +30,7 @@ impl HoistField {
             FIELD,
             ConfigType::String,
             Importance::Medium,
-            "Name of the single field of the resulting struct or map.",
+            "Field name for the single field that will be created in the resulting Struct or Map.",
         ))
     }
 }

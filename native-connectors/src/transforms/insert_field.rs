@@ -22,8 +22,8 @@ const TIMESTAMP_FIELD: &str = "timestamp.field";
 const STATIC_FIELD: &str = "static.field";
 const STATIC_VALUE: &str = "static.value";
 const PURPOSE: &str = "field insertion";
-const OPTIONALITY: &str = "End the name with `!` to make the field required, or `?` to keep \
-it optional (the default).";
+const OPTIONALITY: &str = "Suffix with <code>!</code> to make this a required field, or \
+<code>?</code> to keep it optional (the default).";
 
 #[derive(Debug, Clone, PartialEq)]
 struct InsertionSpec {
@@ -87,30 +87,30 @@ impl InsertField {
         ConfigDef::new()
             .define(field(
                 TOPIC_FIELD,
-                format!("Name of the field that receives the record's topic. {OPTIONALITY}"),
+                format!("Field name for Kafka topic. {OPTIONALITY}"),
             ))
             .define(field(
                 PARTITION_FIELD,
-                format!("Name of the field that receives the record's partition. {OPTIONALITY}"),
+                format!("Field name for Kafka partition. {OPTIONALITY}"),
             ))
             .define(field(
                 OFFSET_FIELD,
                 format!(
-                    "Name of the field that receives the record's offset; meaningful for sink \
-                     connectors only. {OPTIONALITY}"
+                    "Field name for Kafka offset - only applicable to sink connectors.<br/>\
+                     {OPTIONALITY}"
                 ),
             ))
             .define(field(
                 TIMESTAMP_FIELD,
-                format!("Name of the field that receives the record's timestamp. {OPTIONALITY}"),
+                format!("Field name for record timestamp. {OPTIONALITY}"),
             ))
             .define(field(
                 STATIC_FIELD,
-                format!("Name of the field that receives a fixed value. {OPTIONALITY}"),
+                format!("Field name for static data field. {OPTIONALITY}"),
             ))
             .define(field(
                 STATIC_VALUE,
-                "The fixed value to insert when a static field is configured.".to_string(),
+                "Static field value, if field name configured.".to_string(),
             ))
             .define(
                 ConfigKey::new(

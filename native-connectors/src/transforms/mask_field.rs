@@ -51,7 +51,7 @@ impl MaskField {
                     FIELDS,
                     ConfigType::List,
                     Importance::High,
-                    "Fields to mask.",
+                    "Names of fields to mask.",
                 )
                 .validator(non_empty_list_validator()),
             )
@@ -60,8 +60,8 @@ impl MaskField {
                     REPLACEMENT,
                     ConfigType::String,
                     Importance::Low,
-                    "Value written into every masked field instead of the type's empty value; \
-                     only numeric and string fields accept it.",
+                    "Custom value replacement, that will be applied to all 'fields' values \
+                     (numeric or non-empty string values only).",
                 )
                 .default_null()
                 .validator(Validator::custom("non-empty string", |_, v| match v {

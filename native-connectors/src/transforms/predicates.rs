@@ -25,7 +25,7 @@ impl TopicNameMatches {
                 PATTERN,
                 ConfigType::String,
                 Importance::Medium,
-                "Regular expression the record's topic name must match in full.",
+                "A Java regular expression for matching against the name of a record's topic.",
             )
             .validator(Validator::custom(
                 "non-empty string, valid regex",
@@ -81,7 +81,7 @@ impl HasHeaderKey {
                 NAME,
                 ConfigType::String,
                 Importance::Medium,
-                "The header name to look for.",
+                "The header name.",
             )
             .validator(Validator::NonEmptyString),
         )

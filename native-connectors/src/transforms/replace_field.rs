@@ -62,7 +62,7 @@ impl ReplaceField {
                     EXCLUDE,
                     ConfigType::List,
                     Importance::Medium,
-                    "Fields to drop. Exclusion wins over inclusion.",
+                    "Fields to exclude. This takes precedence over the fields to include.",
                 )
                 .default_value(""),
             )
@@ -71,7 +71,7 @@ impl ReplaceField {
                     INCLUDE,
                     ConfigType::List,
                     Importance::Medium,
-                    "Fields to keep. When set, every other field is dropped.",
+                    "Fields to include. If specified, only these fields will be used.",
                 )
                 .default_value(""),
             )
@@ -80,7 +80,7 @@ impl ReplaceField {
                     RENAMES,
                     ConfigType::List,
                     Importance::Medium,
-                    "Renames as old:new pairs.",
+                    "Field rename mappings.",
                 )
                 .default_value("")
                 .validator(Validator::custom(

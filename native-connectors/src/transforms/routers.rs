@@ -39,7 +39,7 @@ impl RegexRouter {
                     REGEX,
                     ConfigType::String,
                     Importance::High,
-                    "Regular expression the whole topic name must match.",
+                    "Regular expression to use for matching.",
                 )
                 .validator(regex_validator()),
             )
@@ -47,7 +47,7 @@ impl RegexRouter {
                 REPLACEMENT,
                 ConfigType::String,
                 Importance::High,
-                "Replacement topic; `$1`, `${name}` refer to groups of the regex.",
+                "Replacement string.",
             ))
     }
 }
@@ -98,8 +98,9 @@ impl TimestampRouter {
                     TOPIC_FORMAT,
                     ConfigType::String,
                     Importance::High,
-                    "Topic name template; `${topic}` is the original topic and `${timestamp}` \
-                     the formatted record timestamp.",
+                    "Format string which can contain <code>${topic}</code> and \
+                     <code>${timestamp}</code> as placeholders for the topic and timestamp, \
+                     respectively.",
                 )
                 .default_value("${topic}-${timestamp}"),
             )
@@ -108,7 +109,8 @@ impl TimestampRouter {
                     TIMESTAMP_FORMAT,
                     ConfigType::String,
                     Importance::High,
-                    "java.text.SimpleDateFormat pattern for the timestamp, applied in UTC.",
+                    "Format string for the timestamp that is compatible with \
+                     <code>java.text.SimpleDateFormat</code>.",
                 )
                 .default_value("yyyyMMdd"),
             )

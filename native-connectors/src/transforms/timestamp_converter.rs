@@ -105,7 +105,7 @@ impl TimestampConverter {
                     FIELD,
                     ConfigType::String,
                     Importance::High,
-                    "Field holding the timestamp; empty when the whole key/value is the timestamp.",
+                    "The field containing the timestamp, or empty if the entire value is a timestamp",
                 )
                 .default_value(""),
             )
@@ -114,7 +114,7 @@ impl TimestampConverter {
                     TARGET_TYPE,
                     ConfigType::String,
                     Importance::High,
-                    "Representation to convert to: string, unix, Date, Time or Timestamp.",
+                    "The desired timestamp representation: string, unix, Date, Time, or Timestamp",
                 )
                 .validator(Validator::one_of(&[
                     "string",
@@ -129,8 +129,9 @@ impl TimestampConverter {
                     FORMAT,
                     ConfigType::String,
                     Importance::Medium,
-                    "java.text.SimpleDateFormat pattern used to render string output and to \
-                     read string input.",
+                    "A SimpleDateFormat-compatible format for the timestamp. Used to generate the \
+                     output when type=string or used to parse the input if the input is a \
+                     string.",
                 )
                 .default_value(""),
             )
@@ -139,9 +140,11 @@ impl TimestampConverter {
                     UNIX_PRECISION,
                     ConfigType::String,
                     Importance::Low,
-                    "Unit of unix timestamps, for output when target.type=unix and for int64 \
-                     input: seconds, milliseconds, microseconds or nanoseconds. Anything finer \
-                     than milliseconds is truncated.",
+                    "The desired Unix precision for the timestamp: seconds, milliseconds, \
+                     microseconds, or nanoseconds. Used to generate the output when type=unix or \
+                     used to parse the input if the input is a Long.Note: This SMT will cause \
+                     precision loss during conversions from, and to, values with sub-millisecond \
+                     components.",
                 )
                 .default_value("milliseconds")
                 .validator(Validator::one_of(&[

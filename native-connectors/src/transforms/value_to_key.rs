@@ -42,7 +42,7 @@ impl ValueToKey {
                     FIELDS,
                     ConfigType::List,
                     Importance::High,
-                    "Value fields that together become the record key.",
+                    "Field names on the record value to extract as the record key.",
                 )
                 .validator(non_empty_list_validator()),
             )

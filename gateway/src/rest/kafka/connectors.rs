@@ -1,7 +1,7 @@
 //! `ConnectorsResource`: connector CRUD, config, status, restart and target-state changes.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
@@ -83,6 +83,7 @@ struct CreateConnectorRequest {
 /// `POST /connectors` → 201 + `Location`.
 async fn create(
     State(state): State<RestState>,
+    headers: HeaderMap,
     Json(request): Json<CreateConnectorRequest>,
 ) -> RestResult<Response> {
     let initial_state = match request.initial_state.as_deref() {
@@ -116,7 +117,7 @@ async fn create(
         initial_state,
     ))
     .await?;
-    Ok(created(&name, &created_info.value))
+    Ok(created(&headers, &name, &created_info.value))
 }
 
 /// Kafka's `checkAndPutConnectorConfigName`: a `name` in the config must equal the connector
@@ -169,12 +170,13 @@ async fn get_config(State(state): State<RestState>, Path(c): Path<String>) -> Re
 async fn put_config(
     State(state): State<RestState>,
     Path(c): Path<String>,
+    headers: HeaderMap,
     Json(ConfigMap(config)): Json<ConfigMap>,
 ) -> RestResult<Response> {
     let config = named_config(&c, config)?;
     let result = herder_call(state.herder.put_connector_config(&c, config, true, None)).await?;
     if result.created {
-        Ok(created(&c, &result.value))
+        Ok(created(&headers, &c, &result.value))
     } else {
         Ok(axum::Json(result.value).into_response())
     }

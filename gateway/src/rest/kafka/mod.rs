@@ -12,8 +12,8 @@ pub mod root;
 pub mod tasks;
 pub mod topics;
 
-use axum::http::header::LOCATION;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::header::{HOST, LOCATION};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -51,9 +51,15 @@ pub fn connector_location(name: &str) -> String {
     out
 }
 
-/// 201 Created with `Location: /connectors/{name}` and a JSON body.
-pub fn created<T: Serialize>(name: &str, body: &T) -> Response {
-    let location = connector_location(name);
+/// 201 Created with `Location` and a JSON body. Kafka's Location is absolute, built (like
+/// every JAX-RS `UriInfo` URI) from the request: `http://` + its `Host` header + the path.
+/// Without a `Host` (HTTP/1.0) only the path can be given.
+pub fn created<T: Serialize>(request_headers: &HeaderMap, name: &str, body: &T) -> Response {
+    let path = connector_location(name);
+    let location = match request_headers.get(HOST).and_then(|h| h.to_str().ok()) {
+        Some(host) if !host.is_empty() => format!("http://{host}{path}"),
+        _ => path,
+    };
     match HeaderValue::from_str(&location) {
         Ok(value) => (StatusCode::CREATED, [(LOCATION, value)], axum::Json(body)).into_response(),
         // Unreachable: the encoder only emits visible ASCII. Answer without the header rather

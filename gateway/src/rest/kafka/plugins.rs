@@ -5,9 +5,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::Router;
 
+use crate::herder::HerderError;
 use crate::rest::error::{RestError, RestResult};
 use crate::rest::extract::{ConfigMap, Json, Path, QueryParams};
-use crate::rest::{herder_call, RestState};
+use crate::rest::RestState;
 
 pub fn router() -> Router<RestState> {
     Router::new()
@@ -55,6 +56,24 @@ async fn validate(
             )));
         }
     }
-    let infos = herder_call(state.herder.validate_connector_config(&p, config)).await?;
+    let infos = tokio::time::timeout(
+        crate::rest::REQUEST_TIMEOUT,
+        state.herder.validate_connector_config(&p, config),
+    )
+    .await
+    .map_err(|_| RestError::internal("Request timed out"))?
+    .map_err(validation_failure)?;
     Ok(axum::Json(infos).into_response())
+}
+
+/// Kafka validates on the herder's thread and the resource waits on that future, so a
+/// config it cannot validate at all (no or an unknown `connector.class`) reaches the client
+/// as the wrapped exception: 500, the exception class, then its message.
+fn validation_failure(e: HerderError) -> RestError {
+    match e {
+        HerderError::BadRequest(m) => RestError::internal(format!(
+            "org.apache.kafka.connect.runtime.rest.errors.BadRequestException: {m}"
+        )),
+        other => RestError::from(other),
+    }
 }

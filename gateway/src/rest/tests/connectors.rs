@@ -1,6 +1,8 @@
 //! `/connectors` CRUD, config, status, restart, pause/resume/stop.
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::header::{CONTENT_TYPE, HOST};
+use axum::http::{Request, StatusCode};
 use serde_json::json;
 
 use super::Harness;
@@ -73,6 +75,39 @@ async fn create_returns_201_with_location_and_info() {
     );
     assert_eq!(resp.header("location"), Some("/connectors/my%20conn"));
     assert_eq!(h.herder.calls(), ["put my conn replace=false None"]);
+}
+
+/// Kafka's Location is absolute, from the request's Host (the tests above send none).
+#[tokio::test]
+async fn create_location_is_absolute_from_the_host_header() {
+    let h = Harness::new();
+    let body = json!({"name":"a b","config":{"connector.class":SRC}}).to_string();
+    let request = Request::builder()
+        .method("POST")
+        .uri("/connectors")
+        .header(CONTENT_TYPE, "application/json")
+        .header(HOST, "connect.example:8083")
+        .body(Body::from(body))
+        .unwrap();
+    let resp = h.send(request).await;
+    assert_eq!(resp.status, StatusCode::CREATED);
+    assert_eq!(
+        resp.header("location"),
+        Some("http://connect.example:8083/connectors/a%20b")
+    );
+    let request = Request::builder()
+        .method("PUT")
+        .uri("/connectors/fresh/config")
+        .header(CONTENT_TYPE, "application/json")
+        .header(HOST, "localhost")
+        .body(Body::from(json!({"connector.class":SRC}).to_string()))
+        .unwrap();
+    let resp = h.send(request).await;
+    assert_eq!(resp.status, StatusCode::CREATED);
+    assert_eq!(
+        resp.header("location"),
+        Some("http://localhost/connectors/fresh")
+    );
 }
 
 #[tokio::test]

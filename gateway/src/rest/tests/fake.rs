@@ -416,7 +416,7 @@ impl Herder for FakeHerder {
                     importance: "HIGH".into(),
                     documentation: "Destination filename.".into(),
                     group: None,
-                    order: -1,
+                    order_in_group: -1,
                     width: "NONE".into(),
                     display_name: "file".into(),
                     dependents: vec![],

@@ -132,7 +132,7 @@ async fn non_json_content_type_is_415() {
 }
 
 #[tokio::test]
-async fn json_with_charset_and_missing_content_type_are_accepted() {
+async fn json_with_charset_is_accepted() {
     let h = Harness::new();
     let request = Request::builder()
         .method("PUT")
@@ -141,12 +141,80 @@ async fn json_with_charset_and_missing_content_type_are_accepted() {
         .body(Body::from(r#"{"connector.class":"FileStreamSource"}"#))
         .expect("request");
     assert_eq!(h.send(request).await.status, StatusCode::CREATED);
+}
+
+/// Kafka (Jersey) refuses a body that comes without any Content-Type.
+#[tokio::test]
+async fn body_without_content_type_is_415() {
+    let h = Harness::new();
+    for (method, path) in [
+        ("POST", "/connectors"),
+        ("PUT", "/connectors/b/config"),
+        ("PATCH", "/connectors/b/config"),
+        ("PUT", "/connector-plugins/FileStreamSink/config/validate"),
+    ] {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .body(Body::from(
+                r#"{"name":"b","config":{"connector.class":"FileStreamSource"}}"#,
+            ))
+            .expect("request");
+        h.send(request).await.assert_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "HTTP 415 Unsupported Media Type",
+        );
+    }
+    assert!(h.herder.calls().is_empty());
+}
+
+/// Kafka's resources consume JSON as a whole: another declared Content-Type is a 415 even
+/// on requests without a body, but not on the root resource, and not before 404/405.
+#[tokio::test]
+async fn declared_non_json_content_type_is_415_on_every_resource_but_root() {
+    let h = Harness::new();
+    h.herder.add(
+        "c",
+        "org.apache.kafka.connect.file.FileStreamSourceConnector",
+        TargetState::Started,
+    );
+    let send = |method: &str, path: &str| {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "text/plain")
+            .body(Body::empty())
+            .expect("request")
+    };
+    for (method, path) in [
+        ("GET", "/connectors"),
+        ("GET", "/connectors/c/status"),
+        ("PUT", "/connectors/c/pause"),
+        ("GET", "/connector-plugins"),
+        ("GET", "/admin/loggers"),
+    ] {
+        h.send(send(method, path)).await.assert_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "HTTP 415 Unsupported Media Type",
+        );
+    }
+    assert!(h.herder.calls().is_empty());
+    assert_eq!(h.send(send("GET", "/")).await.status, StatusCode::OK);
+    assert_eq!(
+        h.send(send("GET", "/nope")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        h.send(send("DELETE", "/connector-plugins")).await.status,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+    // No Content-Type and no body: fine.
     let request = Request::builder()
         .method("PUT")
-        .uri("/connectors/b/config")
-        .body(Body::from(r#"{"connector.class":"FileStreamSource"}"#))
+        .uri("/connectors/c/pause")
+        .body(Body::empty())
         .expect("request");
-    assert_eq!(h.send(request).await.status, StatusCode::CREATED);
+    assert_eq!(h.send(request).await.status, StatusCode::ACCEPTED);
 }
 
 #[tokio::test]

@@ -34,7 +34,7 @@ async fn plugin_config_definition() {
             StatusCode::OK,
             json!([{"name":"file","type":"STRING","required":false,"default_value":null,
                     "importance":"HIGH","documentation":"Destination filename.","group":null,
-                    "order":-1,"width":"NONE","display_name":"file","dependents":[]}]),
+                    "order_in_group":-1,"width":"NONE","display_name":"file","dependents":[]}]),
         );
     h.call("GET", "/connector-plugins/Nope/config", None)
         .await
@@ -109,8 +109,9 @@ async fn validate_class_mismatch_is_400() {
     );
 }
 
+/// Kafka answers 500 with the wrapped BadRequestException when it cannot validate at all.
 #[tokio::test]
-async fn validate_without_connector_class_reaches_the_herder() {
+async fn validate_without_connector_class_is_kafkas_wrapped_500() {
     let h = Harness::new();
     h.call(
         "PUT",
@@ -119,7 +120,8 @@ async fn validate_without_connector_class_reaches_the_herder() {
     )
     .await
     .assert_error(
-        StatusCode::BAD_REQUEST,
-        "Connector config contains no connector type",
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "org.apache.kafka.connect.runtime.rest.errors.BadRequestException: Connector config \
+         contains no connector type",
     );
 }
