@@ -176,7 +176,7 @@ mod tests {
     #[test]
     fn meaningful_keys_apply_connector_over_worker() {
         let worker = props([("producer.delivery.timeout.ms", "5000")]);
-        let o = resolve(&worker, &props([])).unwrap();
+        let o = resolve(&worker, &Props::new()).unwrap();
         assert_eq!(o.delivery_timeout, Duration::from_secs(5));
         let o = resolve(
             &worker,
@@ -220,7 +220,7 @@ mod tests {
                 "Not a number",
             ),
         ] {
-            let err = resolve(&props([]), &props([(key, value)])).unwrap_err();
+            let err = resolve(&Props::new(), &props([(key, value)])).unwrap_err();
             assert!(err.contains(key) || err.contains(value), "{err}");
             assert!(err.contains(says), "{key}: {err}");
         }
