@@ -20,7 +20,9 @@ export ROCKETMQ_NAMESRV_PORT="${ROCKETMQ_NAMESRV_PORT:-39876}"
 export ROCKETMQ_BROKER_PORT="${ROCKETMQ_BROKER_PORT:-40911}"
 scripts/rocketmq.sh stop >/dev/null 2>&1 || true
 trap 'scripts/rocketmq.sh stop >/dev/null 2>&1 || true' EXIT
-eval "$(scripts/rocketmq.sh start)"
+# Two steps, so a failed start stops the run here (eval of empty output would not).
+rocketmq_env="$(scripts/rocketmq.sh start)"
+eval "$rocketmq_env"
 
 step "cargo test"
 # compat-tests needs a real Kafka Connect and the gateway running: scripts/compat.sh runs it.
