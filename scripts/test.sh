@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: format, lints, all unit/integration tests, the quickstart end to end.
+# Every test: format, lints, all unit/integration tests (the RocketMQ ones against a real
+# broker), the side-by-side compatibility suite against a real Kafka Connect, the quickstart.
 # This is what `.ci/run` runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,9 +29,12 @@ step "cargo test"
 # compat-tests needs a real Kafka Connect and the gateway running: scripts/compat.sh runs it.
 cargo test --workspace --exclude compat-tests --no-fail-fast 2>&1 | tee target/test-output.txt
 
+step "compatibility with a real Kafka Connect (scripts/compat.sh)"
+scripts/compat.sh 2>&1 | tee target/compat-output.txt
+
 step "quickstart"
 QUICKSTART_PORT=${QUICKSTART_PORT:-18083} scripts/quickstart.sh
 
 step "all tests passed"
 # The closing line CI reads: every cargo test result summed, plus the quickstart check.
-grep -E "^test result:" target/test-output.txt | awk '{p+=$4; f+=$6} END {print "tests: " p+1 " passed, " f " failed"}'
+cat target/test-output.txt target/compat-output.txt | grep -E "^test result:" | awk '{p+=$4; f+=$6} END {print "tests: " p+1 " passed, " f " failed"}'

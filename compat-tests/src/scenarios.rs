@@ -10,6 +10,12 @@ use crate::scenario::{
     bare, delete, get, patch, post, put, raw, Reference, Scenario, Steps, Until,
 };
 
+/// Kafka's distributed worker answers GET offsets from its offset topic reader, which
+/// sometimes lags right after an alter (seen returning one of two partitions); standalone
+/// reads its store directly and always shows both.
+const DISTRIBUTED_OFFSET_READ_LAG: &str =
+    "distributed worker's offset reader can lag just after an alter";
+
 /// Five ASCII lines: 35 bytes (and 35 characters).
 const INPUT: &str = "line 1\nline 2\nline 3\nline 4\nline 5\n";
 
@@ -740,7 +746,8 @@ fn offsets_source() -> Scenario {
         ),
     );
     s.check("get-two-partitions", get("/connectors/src-{T}/offsets"))
-        .sort("/offsets");
+        .sort("/offsets")
+        .reference(Reference::Standalone, DISTRIBUTED_OFFSET_READ_LAG);
     s.check(
         "alter-null-offset",
         patch(
