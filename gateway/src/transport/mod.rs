@@ -125,6 +125,17 @@ pub trait RecordTransport: Send + Sync + 'static {
 
     /// The offset the next appended message will get.
     async fn end_offset(&self, tp: &TopicPartition) -> TransportResult<i64>;
+
+    /// Messages not yet committed by `group`, per partition it has committed on
+    /// (Kafka's consumer lag; per queue on RocketMQ).
+    async fn consumer_lag(&self, group: &str) -> TransportResult<BTreeMap<TopicPartition, i64>> {
+        let mut lag = BTreeMap::new();
+        for (tp, committed) in self.committed_offsets(group).await? {
+            let end = self.end_offset(&tp).await?;
+            lag.insert(tp, (end - committed).max(0));
+        }
+        Ok(lag)
+    }
 }
 
 /// Assign-mode consumer (Kafka `assign`/`seek`/`commitSync`, RocketMQ lite-pull).

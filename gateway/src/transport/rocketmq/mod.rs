@@ -409,6 +409,20 @@ impl RocketMqTransport {
 
     /// Offsets a group has committed on the brokers, for Kafka topics.
     async fn group_offsets(&self, group: &str) -> TransportResult<BTreeMap<TopicPartition, i64>> {
+        Ok(self
+            .group_progress(group)
+            .await?
+            .into_iter()
+            .map(|(tp, (committed, _))| (tp, committed))
+            .collect())
+    }
+
+    /// Per partition: the group's committed offset and the queue's end offset, from one
+    /// consume-stats call per broker.
+    async fn group_progress(
+        &self,
+        group: &str,
+    ) -> TransportResult<BTreeMap<TopicPartition, (i64, i64)>> {
         let stats = match MQAdminReadExt::examine_consume_stats(
             &self.shared.client.admin,
             CheetahString::from(group),
@@ -447,7 +461,10 @@ impl RocketMqTransport {
                 let _ = self.partitions(&kafka, true).await;
             }
             if let Some(p) = self.shared.registry.partition_of(rmq_topic, &queue) {
-                out.insert(TopicPartition::new(kafka, p), offset);
+                out.insert(
+                    TopicPartition::new(kafka, p),
+                    (offset, off.get_broker_offset()),
+                );
             }
         }
         Ok(out)
@@ -722,6 +739,15 @@ impl RecordTransport for RocketMqTransport {
             }
         }
         Ok(())
+    }
+
+    async fn consumer_lag(&self, group: &str) -> TransportResult<BTreeMap<TopicPartition, i64>> {
+        Ok(self
+            .group_progress(group)
+            .await?
+            .into_iter()
+            .map(|(tp, (committed, end))| (tp, (end - committed).max(0)))
+            .collect())
     }
 
     async fn end_offset(&self, tp: &TopicPartition) -> TransportResult<i64> {
