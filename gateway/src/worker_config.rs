@@ -409,6 +409,10 @@ impl WorkerConfig {
         };
         let rocketmq =
             crate::transport::rocketmq::RocketMqConfig::from_worker_props(p.originals(), &base)?;
+        if rocketmq.is_some() {
+            // Worker-level producer.* / consumer.* keys: checked once here, then trusted.
+            crate::worker::client_overrides::check_worker(p.originals())?;
+        }
         Ok(WorkerConfig {
             rocketmq,
             listeners,
@@ -522,6 +526,25 @@ mod tests {
             c.configs_file,
             PathBuf::from("/x/o.offsets.connectors.json")
         );
+    }
+
+    #[test]
+    fn rocketmq_worker_refuses_kafka_client_keys_it_cannot_honour() {
+        let base = [
+            ("offset.storage.file.filename", "/x/o.offsets"),
+            ("rocketmq.namesrv.addr", "127.0.0.1:9876"),
+        ];
+        let e = WorkerConfig::from_props(&props(
+            base.into_iter().chain([("producer.transactional.id", "t")]),
+        ))
+        .unwrap_err();
+        assert!(e.contains("producer.transactional.id"), "{e}");
+        let ok = WorkerConfig::from_props(&props(
+            base.into_iter()
+                .chain([("consumer.max.poll.records", "10")]),
+        ))
+        .unwrap();
+        assert!(ok.rocketmq.is_some());
     }
 
     #[test]

@@ -4,22 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed setup should panic
 #![recursion_limit = "256"]
 
-use std::net::TcpListener;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use native_connectors::verify::{merge_reports, Report};
-
-const BIN: &str = env!("CARGO_BIN_EXE_connect-gateway");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use common::{free_port, report, sigterm, spawn, wait_all_seqs, wait_exit, wait_until, BIN};
 
 fn write_worker(dir: &Path, port: u16, extra: &str) -> PathBuf {
     let p = dir.join("worker.properties");
@@ -37,80 +28,6 @@ fn write_worker(dir: &Path, port: u16, extra: &str) -> PathBuf {
     )
     .unwrap();
     p
-}
-
-fn spawn(args: &[&Path], log: &Path) -> Child {
-    let out = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .unwrap();
-    Command::new(BIN)
-        .arg("standalone")
-        .args(args)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::from(out.try_clone().unwrap()))
-        .stderr(Stdio::from(out))
-        .spawn()
-        .unwrap()
-}
-
-fn sigterm(child: &Child) {
-    let ok = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    assert!(ok.success());
-}
-
-fn wait_exit(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
-    let start = Instant::now();
-    loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            return s;
-        }
-        assert!(start.elapsed() < timeout, "process did not exit in time");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn report(path: &Path) -> Option<Report> {
-    merge_reports(&[path]).ok()
-}
-
-fn wait_report(
-    path: &Path,
-    timeout: Duration,
-    what: &str,
-    ok: impl Fn(&Report) -> bool,
-    log: &Path,
-) -> Report {
-    let start = Instant::now();
-    loop {
-        if let Some(r) = report(path) {
-            if ok(&r) {
-                return r;
-            }
-        }
-        if start.elapsed() > timeout {
-            let tail = std::fs::read_to_string(log).unwrap_or_default();
-            let tail: String = tail
-                .lines()
-                .rev()
-                .take(40)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect::<Vec<_>>()
-                .join("\n");
-            panic!(
-                "timed out waiting for {what}; last report {:?}\n--- log ---\n{tail}",
-                report(path)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 #[test]
@@ -140,12 +57,11 @@ fn kill_9_mid_stream_loses_no_sequence_number() {
     .unwrap();
 
     let mut child = spawn(&[&worker, &source, &sink], &log);
-    let before = wait_report(
-        &report_file,
-        Duration::from_secs(60),
+    let before = wait_until(
         "records before the kill",
-        |r| r.records > 15_000,
+        Duration::from_secs(60),
         &log,
+        || report(&report_file).filter(|r| r.records > 15_000),
     );
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
@@ -156,18 +72,7 @@ fn kill_9_mid_stream_loses_no_sequence_number() {
 
     // Restart with the same files: both connectors come back and resume.
     let mut child = spawn(&[&worker, &source, &sink], &log);
-    let done = wait_report(
-        &report_file,
-        Duration::from_secs(90),
-        "every sequence number",
-        |r| {
-            r.tasks.len() == 2
-                && r.tasks
-                    .values()
-                    .all(|t| t.max_seq == PER_TASK - 1 && t.missing == 0)
-        },
-        &log,
-    );
+    let done = wait_all_seqs(&report_file, PER_TASK, &log, 90);
     sigterm(&child);
     let status = wait_exit(&mut child, Duration::from_secs(20));
     assert!(status.success(), "SIGTERM must exit 0, got {status:?}");

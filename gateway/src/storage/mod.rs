@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 pub use config::{ConfigSnapshot, ConnectorConfigState, FileConfigBackingStore};
 pub use offset::{
-    ConnectorOffsetReader, FileOffsetBackingStore, MemoryOffsetBackingStore, OffsetBackingStore,
+    partition_key, ConnectorOffsetReader, FileOffsetBackingStore, MemoryOffsetBackingStore,
+    OffsetBackingStore,
 };
 
 /// A store failure; every variant names the file involved and the cause.

@@ -50,7 +50,7 @@ fn canonical_map(map: &Map<String, Json>) -> Map<String, Json> {
 }
 
 /// The comparison key of a partition: its canonical JSON text.
-fn partition_key(partition: &SourceMap) -> String {
+pub fn partition_key(partition: &SourceMap) -> String {
     // Serialising a `Value` can't fail (all keys are strings).
     serde_json::to_string(&Json::Object(canonical_map(partition))).unwrap_or_default()
 }

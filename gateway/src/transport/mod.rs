@@ -158,6 +158,46 @@ pub trait TransportConsumer: Send {
     async fn commit(&mut self, offsets: &BTreeMap<TopicPartition, i64>) -> TransportResult<()>;
 }
 
+/// Retries messages that failed with a retriable error (broker restarting, name server
+/// unreachable) until `delivery_timeout`, so an outage shorter than that loses nothing and
+/// fails nothing; permanent rejections are returned as they are. Failed messages are resent
+/// in their original order, so a partition's order holds.
+pub async fn send_with_retry(
+    transport: &dyn RecordTransport,
+    messages: Arc<[OutboundMessage]>,
+    delivery_timeout: Duration,
+) -> Vec<TransportResult<RecordMetadata>> {
+    let deadline = std::time::Instant::now() + delivery_timeout;
+    let mut results = transport.send(messages.clone()).await;
+    let mut backoff = Duration::from_millis(100);
+    let mut logged = false;
+    while std::time::Instant::now() + backoff < deadline {
+        let retry: Vec<usize> = results
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r, Err(e) if e.is_retriable()))
+            .map(|(i, _)| i)
+            .collect();
+        if retry.is_empty() {
+            break;
+        }
+        if !logged {
+            if let Some(Err(e)) = results.get(retry[0]) {
+                tracing::warn!(error = %e, records = retry.len(), "send failed; retrying until the delivery timeout");
+            }
+            logged = true;
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(5));
+        // Only the failed messages are copied, and only when a retry is needed.
+        let again: Arc<[OutboundMessage]> = retry.iter().map(|&i| messages[i].clone()).collect();
+        for (i, r) in retry.into_iter().zip(transport.send(again).await) {
+            results[i] = r;
+        }
+    }
+    results
+}
+
 /// Kafka's murmur2 (the default partitioner's hash), so keyed records land on the
 /// partition a Kafka producer would choose.
 pub fn murmur2(data: &[u8]) -> i32 {

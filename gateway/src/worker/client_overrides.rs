@@ -138,7 +138,7 @@ pub fn resolve(worker: &Props, connector: &Props) -> Result<ClientOverrides, Str
         let worker_prefix = format!("{role}.");
         for (k, v) in worker {
             if let Some(name) = k.strip_prefix(&worker_prefix) {
-                // The worker-level keys were validated when the worker started.
+                // Checked by `check_worker` when a RocketMQ worker starts.
                 let _ = apply(&mut out, role, name, k, v);
             }
         }

@@ -5,7 +5,7 @@
 //! `__connect.errors.*` headers (message properties on RocketMQ).
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use connect_api::{ConnectError, ConnectResult, Props};
 
@@ -14,6 +14,8 @@ use crate::transport::{ConsumedMessage, OutboundMessage, RecordTransport, TopicS
 use crate::worker::retry_with_tolerance::Stage;
 
 pub const HEADER_PREFIX: &str = "__connect.errors.";
+/// How long a DLQ write is retried through an outage before the task fails.
+const DLQ_DELIVERY_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub struct DeadLetterQueue {
     transport: Arc<dyn RecordTransport>,
@@ -100,35 +102,24 @@ impl DeadLetterQueue {
             headers,
             timestamp: original.timestamp,
         };
-        let batch: Arc<[OutboundMessage]> = vec![message].into();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let mut backoff = Duration::from_millis(100);
-        loop {
-            let result = self
-                .transport
-                .send(batch.clone())
-                .await
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| {
-                    Err(crate::transport::TransportError::Fatal("no result".into()))
-                });
-            match result {
-                Ok(meta) => {
-                    tracing::warn!(task = %self.task, topic = %original.topic, partition = original.partition, offset = original.offset, dlq = %self.topic, dlq_offset = meta.offset, "record written to the dead letter queue");
-                    return Ok(());
-                }
-                Err(e) if e.is_retriable() && Instant::now() + backoff < deadline => {
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(5));
-                }
-                Err(e) => {
-                    return Err(ConnectError::connect(format!(
-                        "Could not produce message to dead letter queue topic {}: {e}",
-                        self.topic
-                    )))
-                }
+        let result = crate::transport::send_with_retry(
+            &*self.transport,
+            vec![message].into(),
+            DLQ_DELIVERY_TIMEOUT,
+        )
+        .await
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| Err(crate::transport::TransportError::Fatal("no result".into())));
+        match result {
+            Ok(meta) => {
+                tracing::warn!(task = %self.task, topic = %original.topic, partition = original.partition, offset = original.offset, dlq = %self.topic, dlq_offset = meta.offset, "record written to the dead letter queue");
+                Ok(())
             }
+            Err(e) => Err(ConnectError::connect(format!(
+                "Could not produce message to dead letter queue topic {}: {e}",
+                self.topic
+            ))),
         }
     }
 }

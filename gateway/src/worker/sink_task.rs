@@ -163,6 +163,8 @@ pub struct WorkerSinkTask {
     /// The stage `convert` is in, for the DLQ's `__connect.errors.stage` header.
     stage: Stage,
     overrides: crate::worker::client_overrides::ClientOverrides,
+    /// Schema of consumed header values handed to converters (optional bytes), built once.
+    raw_header_schema: connect_api::data::SchemaRef,
 }
 
 impl WorkerSinkTask {
@@ -209,6 +211,7 @@ impl WorkerSinkTask {
             originals,
             stage: Stage::Consume,
             overrides,
+            raw_header_schema: connect_api::data::SchemaBuilder::bytes().optional().build(),
         })
     }
 
@@ -437,12 +440,10 @@ impl WorkerSinkTask {
         let describe = || format!("{}-{}@{}", m.topic, m.partition, m.offset);
         // Kafka hands converters the consumed record's headers as they are.
         let mut raw_headers = Headers::new();
-        let bytes_schema = (!m.headers.is_empty())
-            .then(|| connect_api::data::SchemaBuilder::bytes().optional().build());
         for (k, v) in &m.headers {
             raw_headers.add(
                 k.clone(),
-                bytes_schema.clone(),
+                Some(self.raw_header_schema.clone()),
                 v.clone()
                     .map_or(connect_api::Value::Null, connect_api::Value::Bytes),
             );

@@ -411,7 +411,7 @@ impl WorkerSourceTask {
     async fn commit_offsets(&mut self) -> ConnectResult<()> {
         for (p, o) in self.submitted.committable_offsets() {
             self.pending_offsets
-                .insert(crate::worker::submitted_records::partition_key(&p), (p, o));
+                .insert(crate::storage::partition_key(&p), (p, o));
         }
         if !self.pending_offsets.is_empty() {
             let entries: Vec<_> = self
@@ -473,7 +473,9 @@ async fn sender_loop(
     delivery_timeout: Duration,
 ) {
     while let Some(batch) = rx.recv().await {
-        let results = send_with_retry(&*transport, batch.messages, delivery_timeout).await;
+        let results =
+            crate::transport::send_with_retry(&*transport, batch.messages.into(), delivery_timeout)
+                .await;
         if acks
             .send(AckBatch {
                 records: batch.records,
@@ -484,47 +486,6 @@ async fn sender_loop(
             return;
         }
     }
-}
-
-/// Retries messages that failed with a retriable error (broker restarting, name server
-/// unreachable) until `delivery_timeout`, so an outage shorter than that loses nothing and
-/// fails nothing; permanent rejections are returned as they are. Failed messages are resent
-/// in their original order, so a partition's order holds.
-async fn send_with_retry(
-    transport: &dyn crate::transport::RecordTransport,
-    messages: Vec<OutboundMessage>,
-    delivery_timeout: Duration,
-) -> Vec<TransportResult<RecordMetadata>> {
-    let deadline = Instant::now() + delivery_timeout;
-    let messages: Arc<[OutboundMessage]> = messages.into();
-    let mut results = transport.send(messages.clone()).await;
-    let mut backoff = Duration::from_millis(100);
-    let mut logged = false;
-    while Instant::now() + backoff < deadline {
-        let retry: Vec<usize> = results
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| matches!(r, Err(e) if e.is_retriable()))
-            .map(|(i, _)| i)
-            .collect();
-        if retry.is_empty() {
-            break;
-        }
-        if !logged {
-            if let Some(Err(e)) = results.get(retry[0]) {
-                tracing::warn!(error = %e, records = retry.len(), "send failed; retrying until delivery.timeout.ms");
-            }
-            logged = true;
-        }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(5));
-        // Only the failed messages are copied, and only when a retry is needed.
-        let again: Arc<[OutboundMessage]> = retry.iter().map(|&i| messages[i].clone()).collect();
-        for (i, r) in retry.into_iter().zip(transport.send(again).await) {
-            results[i] = r;
-        }
-    }
-    results
 }
 
 /// `topic.creation.default.*` (KIP-158) when enabled on the worker and set on the connector.

@@ -6,11 +6,16 @@
 use std::collections::{HashMap, VecDeque};
 
 use connect_api::SourceMap;
-use serde_json::Value as Json;
 
-/// Handle for one submitted record.
+use crate::storage::partition_key;
+
+/// Handle for one submitted record: its id and the slot of its source partition, so an
+/// ack goes straight to its queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SubmittedId(u64);
+pub struct SubmittedId {
+    id: u64,
+    slot: usize,
+}
 
 #[derive(Debug)]
 struct Entry {
@@ -22,16 +27,14 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct SubmittedRecords {
     next_id: u64,
-    /// Keyed by the canonical JSON of the source partition.
-    partitions: HashMap<String, (SourceMap, VecDeque<Entry>)>,
-    /// id → partition key, so acks find their queue.
-    index: HashMap<u64, String>,
-}
-
-/// Canonical text of a partition map (keys sorted) so equal maps compare equal.
-pub fn partition_key(p: &SourceMap) -> String {
-    let sorted: std::collections::BTreeMap<&String, &Json> = p.iter().collect();
-    serde_json::to_string(&sorted).unwrap_or_default()
+    /// One slot per source partition ever seen; queues hold ids in increasing order.
+    partitions: Vec<(SourceMap, VecDeque<Entry>)>,
+    /// Canonical partition text → slot.
+    slots: HashMap<String, usize>,
+    /// The slot of the previous submit: sources mostly submit runs of one partition, and
+    /// comparing maps is cheaper than building the canonical text per record.
+    last_slot: Option<usize>,
+    outstanding: usize,
 }
 
 impl SubmittedRecords {
@@ -39,30 +42,43 @@ impl SubmittedRecords {
         Self::default()
     }
 
+    fn slot_of(&mut self, partition: &SourceMap) -> usize {
+        if let Some(slot) = self.last_slot {
+            if self.partitions[slot].0 == *partition {
+                return slot;
+            }
+        }
+        let next = self.partitions.len();
+        let slot = *self.slots.entry(partition_key(partition)).or_insert(next);
+        if slot == next {
+            self.partitions.push((partition.clone(), VecDeque::new()));
+        }
+        self.last_slot = Some(slot);
+        slot
+    }
+
     pub fn submit(&mut self, partition: &SourceMap, offset: SourceMap) -> SubmittedId {
         let id = self.next_id;
         self.next_id += 1;
-        let key = partition_key(partition);
-        self.partitions
-            .entry(key.clone())
-            .or_insert_with(|| (partition.clone(), VecDeque::new()))
-            .1
-            .push_back(Entry {
-                id,
-                offset,
-                acked: false,
-            });
-        self.index.insert(id, key);
-        SubmittedId(id)
+        let slot = self.slot_of(partition);
+        self.partitions[slot].1.push_back(Entry {
+            id,
+            offset,
+            acked: false,
+        });
+        self.outstanding += 1;
+        SubmittedId { id, slot }
     }
 
     /// Marks a record acknowledged (or dropped). Unknown ids are ignored.
     pub fn ack(&mut self, id: SubmittedId) {
-        if let Some(key) = self.index.remove(&id.0) {
-            if let Some((_, q)) = self.partitions.get_mut(&key) {
-                if let Some(e) = q.iter_mut().find(|e| e.id == id.0) {
-                    e.acked = true;
-                }
+        let Some((_, q)) = self.partitions.get_mut(id.slot) else {
+            return;
+        };
+        if let Ok(i) = q.binary_search_by_key(&id.id, |e| e.id) {
+            if !q[i].acked {
+                q[i].acked = true;
+                self.outstanding -= 1;
             }
         }
     }
@@ -71,7 +87,7 @@ impl SubmittedRecords {
     /// offset of the last record removed.
     pub fn committable_offsets(&mut self) -> Vec<(SourceMap, SourceMap)> {
         let mut out = Vec::new();
-        self.partitions.retain(|_, (partition, q)| {
+        for (partition, q) in &mut self.partitions {
             let mut last = None;
             while q.front().is_some_and(|e| e.acked) {
                 last = q.pop_front().map(|e| e.offset);
@@ -79,21 +95,20 @@ impl SubmittedRecords {
             if let Some(o) = last {
                 out.push((partition.clone(), o));
             }
-            !q.is_empty()
-        });
+        }
         out
     }
 
     /// Records submitted but not yet acknowledged.
     pub fn outstanding(&self) -> usize {
-        self.index.len()
+        self.outstanding
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value as Json};
 
     fn m(v: Json) -> SourceMap {
         v.as_object().cloned().unwrap()

@@ -28,7 +28,6 @@ use rocketmq_client_rust::{
 use rocketmq_model::common::message::message_queue::MessageQueue;
 use rocketmq_model::common::message::message_single::Message;
 use rocketmq_runtime::RuntimeOwner;
-use tokio::sync::Mutex;
 
 pub use self::config::RocketMqConfig;
 use self::consumer::RocketMqConsumer;
@@ -54,11 +53,8 @@ type MasterCache = (std::time::Instant, Vec<(String, String)>);
 
 pub struct RocketMqTransport {
     shared: Shared,
-    config: RocketMqConfig,
     /// Rotates unkeyed batches over partitions (sticky per batch, like Kafka's partitioner).
     next_sticky: AtomicUsize,
-    /// Topics this process created or saw, with their partition tables.
-    created: Mutex<std::collections::HashSet<String>>,
 }
 
 /// Everything that talks to the cluster; shared with consumers.
@@ -227,21 +223,15 @@ impl RocketMqTransport {
                     producer,
                     admin,
                     runtime,
-                    config: config.clone(),
+                    config,
                     masters: std::sync::Mutex::new(None),
                     _owner: owner,
                 }),
                 naming,
                 registry,
             },
-            config,
             next_sticky: AtomicUsize::new(0),
-            created: Mutex::new(Default::default()),
         }))
-    }
-
-    pub fn naming(&self) -> &TopicNaming {
-        &self.shared.naming
     }
 
     fn rmq_topic(&self, kafka_topic: &str) -> TransportResult<String> {
@@ -259,17 +249,7 @@ impl RocketMqTransport {
         refresh: bool,
     ) -> TransportResult<Option<Vec<QueueRef>>> {
         let topic = self.rmq_topic(kafka_topic)?;
-        if !refresh {
-            if let Some(known) = self.shared.registry.known(&topic) {
-                return Ok(Some(known));
-            }
-        }
-        Ok(self
-            .shared
-            .client
-            .route_queues(&topic)
-            .await?
-            .map(|queues| self.shared.registry.register(&topic, queues)))
+        self.shared.table(&topic, refresh).await
     }
 
     /// Partitions for sending, creating the topic first when it is missing and
@@ -278,10 +258,10 @@ impl RocketMqTransport {
         if let Some(p) = self.partitions(kafka_topic, false).await? {
             return Ok(p);
         }
-        if self.config.auto_create_topics {
+        if self.shared.client.config.auto_create_topics {
             self.create_topic(
                 kafka_topic,
-                &TopicSpec::with_partitions(self.config.default_queues),
+                &TopicSpec::with_partitions(self.shared.client.config.default_queues),
             )
             .await?;
         }
@@ -300,18 +280,13 @@ impl RocketMqTransport {
         &self,
         topic: &str,
         partition: i32,
-        queue: &QueueRef,
+        mq: MessageQueue,
         messages: Vec<(usize, Result<Message, TransportError>, Option<i64>)>,
     ) -> Vec<(usize, TransportResult<RecordMetadata>)> {
-        let mq = MessageQueue::from_parts(
-            self.rmq_topic(topic).unwrap_or_default(),
-            queue.broker.as_str(),
-            queue.queue_id,
-        );
         let mut out = Vec::with_capacity(messages.len());
         let mut chunk: Vec<(usize, Message, Option<i64>)> = Vec::new();
         let mut chunk_bytes = 0usize;
-        let limit = self.config.max_batch_bytes;
+        let limit = self.shared.client.config.max_batch_bytes;
         // Once a chunk fails, later messages of this queue are not sent: a retry must not
         // find them already stored ahead of the failed ones.
         let mut failed: Option<TransportError> = None;
@@ -329,7 +304,8 @@ impl RocketMqTransport {
             };
             let size = estimate_size(&msg);
             if !chunk.is_empty()
-                && (chunk_bytes + size > limit || chunk.len() >= self.config.max_batch_messages)
+                && (chunk_bytes + size > limit
+                    || chunk.len() >= self.shared.client.config.max_batch_messages)
             {
                 let results = self
                     .send_chunk(topic, partition, &mq, std::mem::take(&mut chunk))
@@ -568,7 +544,7 @@ impl RecordTransport for RocketMqTransport {
             return Ok(false);
         }
         let queues = if spec.partitions == 0 {
-            self.config.default_queues
+            self.shared.client.config.default_queues
         } else {
             spec.partitions
         };
@@ -593,7 +569,6 @@ impl RecordTransport for RocketMqTransport {
             .create_and_update_topic_config(CheetahString::from(addr.as_str()), config)
             .await
             .map_err(|e| classify(&e, &format!("create topic {rmq}")))?;
-        self.created.lock().await.insert(topic.to_string());
         Ok(true)
     }
 
@@ -631,15 +606,19 @@ impl RecordTransport for RocketMqTransport {
             (String, i32),
             Vec<(usize, Result<Message, TransportError>, Option<i64>)>,
         > = BTreeMap::new();
-        let mut tables: HashMap<String, TransportResult<Vec<QueueRef>>> = HashMap::new();
+        // Per topic of the batch, once: its RocketMQ name and partition table.
+        let mut tables: HashMap<String, TransportResult<(String, Vec<QueueRef>)>> = HashMap::new();
         let sticky = self.next_sticky.fetch_add(1, Ordering::Relaxed);
         for (i, m) in batch.iter().enumerate() {
             if !tables.contains_key(&m.topic) {
-                let t = self.send_partitions(&m.topic).await;
+                let t = match self.rmq_topic(&m.topic) {
+                    Ok(rmq) => self.send_partitions(&m.topic).await.map(|t| (rmq, t)),
+                    Err(e) => Err(e),
+                };
                 tables.insert(m.topic.clone(), t);
             }
-            let table = match tables.get(&m.topic) {
-                Some(Ok(t)) => t,
+            let (rmq_topic, table) = match tables.get(&m.topic) {
+                Some(Ok((rmq, t))) => (rmq, t),
                 Some(Err(e)) => {
                     results[i] = Some(Err(e.clone()));
                     continue;
@@ -660,13 +639,12 @@ impl RecordTransport for RocketMqTransport {
                 ))));
                 continue;
             }
-            let encoded = self.rmq_topic(&m.topic).and_then(|t| codec::encode(m, &t));
-            let encoded = encoded.and_then(|msg| {
-                if msg.body_slice().len() > self.config.max_message_size as usize {
+            let encoded = codec::encode(m, rmq_topic).and_then(|msg| {
+                if msg.body_slice().len() > self.shared.client.config.max_message_size as usize {
                     Err(TransportError::Rejected(format!(
                         "The message is {} bytes when serialized which is larger than the maximum message size {} (rocketmq.max.message.bytes)",
                         msg.body_slice().len(),
-                        self.config.max_message_size
+                        self.shared.client.config.max_message_size
                     )))
                 } else {
                     Ok(msg)
@@ -678,12 +656,11 @@ impl RecordTransport for RocketMqTransport {
                 .push((i, encoded, m.timestamp));
         }
         let sends = groups.into_iter().filter_map(|((topic, partition), msgs)| {
-            let queue = tables
-                .get(&topic)
-                .and_then(|t| t.as_ref().ok())
-                .and_then(|t| t.get(partition as usize))
-                .cloned()?;
-            Some(async move { self.send_to_queue(&topic, partition, &queue, msgs).await })
+            let (rmq_topic, table) = tables.get(&topic)?.as_ref().ok()?;
+            let queue = table.get(partition as usize)?;
+            let mq =
+                MessageQueue::from_parts(rmq_topic.as_str(), queue.broker.as_str(), queue.queue_id);
+            Some(async move { self.send_to_queue(&topic, partition, mq, msgs).await })
         });
         for group in join_all(sends).await {
             for (i, r) in group {
@@ -786,21 +763,37 @@ impl Shared {
             .map_err(|e| classify(&e, "commit consumer offsets"))
     }
 
+    /// A RocketMQ topic's partition table: the registry's, or refreshed from the route when
+    /// asked or not known yet. `None`: the topic does not exist.
+    pub(crate) async fn table(
+        &self,
+        rmq_topic: &str,
+        refresh: bool,
+    ) -> TransportResult<Option<Vec<QueueRef>>> {
+        if !refresh {
+            if let Some(known) = self.registry.known(rmq_topic) {
+                return Ok(Some(known));
+            }
+        }
+        Ok(self
+            .client
+            .route_queues(rmq_topic)
+            .await?
+            .map(|queues| self.registry.register(rmq_topic, queues)))
+    }
+
     pub(crate) async fn queue_for(&self, tp: &TopicPartition) -> TransportResult<MessageQueue> {
         let topic = self
             .naming
             .to_rocketmq(&tp.topic)
             .map_err(|e| TransportError::Rejected(e.to_string()))?;
-        let table = match self.registry.known(&topic) {
+        // A partition beyond the known table may be a queue added since: look again.
+        let table = match self.table(&topic, false).await? {
             Some(t) if (tp.partition as usize) < t.len() => t,
-            _ => {
-                let queues = self
-                    .client
-                    .route_queues(&topic)
-                    .await?
-                    .ok_or_else(|| TransportError::UnknownTopic(tp.topic.clone()))?;
-                self.registry.register(&topic, queues)
-            }
+            _ => self
+                .table(&topic, true)
+                .await?
+                .ok_or_else(|| TransportError::UnknownTopic(tp.topic.clone()))?,
         };
         let q = usize::try_from(tp.partition)
             .ok()
