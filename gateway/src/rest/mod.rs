@@ -1,9 +1,11 @@
 //! REST routers. `kafka_router` serves the Kafka Connect REST API (port 8083 by default)
 //! over one `Arc<dyn Herder>`; every error answers `{"error_code","message"}`.
+//! `rocketmq::rocketmq_router` serves RocketMQ Connect's REST API over the same herder.
 
 pub mod error;
 pub mod extract;
 pub mod kafka;
+pub mod rocketmq;
 
 #[cfg(test)]
 mod tests;
@@ -18,6 +20,7 @@ use crate::herder::{Herder, HerderError};
 use crate::logging::LoggerControl;
 
 pub use error::{RestError, RestResult};
+pub use rocketmq::rocketmq_router;
 
 /// How long a herder-backed request may take (`ConnectorsResource.REQUEST_TIMEOUT_MS`).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(90);

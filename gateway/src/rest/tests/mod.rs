@@ -7,6 +7,7 @@ mod general;
 mod loggers;
 mod offsets_topics;
 mod plugins;
+mod rocketmq;
 mod tasks;
 
 use std::sync::Arc;
@@ -20,7 +21,7 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 
 use self::fake::FakeHerder;
-use super::{kafka_router, RestState};
+use super::{kafka_router, rocketmq_router, RestState};
 use crate::logging::LoggerControl;
 
 pub struct Harness {
@@ -96,6 +97,18 @@ impl Harness {
         adjust(&mut state);
         Harness {
             app: kafka_router(state),
+            herder,
+            loggers,
+        }
+    }
+
+    /// The RocketMQ Connect router over a fresh fake herder.
+    pub fn rocketmq() -> Self {
+        let herder = Arc::new(FakeHerder::new());
+        let loggers = LoggerControl::detached();
+        let state = RestState::new(herder.clone(), loggers.clone());
+        Harness {
+            app: rocketmq_router(state),
             herder,
             loggers,
         }
