@@ -9,6 +9,6 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
 COPY --from=build /src/target/release/connect-gateway /usr/local/bin/connect-gateway
 RUN mkdir -p /var/lib/connect-gateway /opt/connect-plugins
 WORKDIR /var/lib/connect-gateway
-EXPOSE 8083
+EXPOSE 8083 8082
 ENTRYPOINT ["connect-gateway"]
 CMD ["standalone", "/etc/connect-gateway/worker.properties"]

@@ -11,7 +11,7 @@ use tokio::sync::oneshot;
 use crate::herder::standalone::StandaloneHerder;
 use crate::herder::{Herder, TargetState};
 use crate::logging::LoggerControl;
-use crate::rest::{kafka_router, serve, RestState};
+use crate::rest::{kafka_router, rocketmq_router, serve, RestState};
 use crate::storage::{FileConfigBackingStore, FileOffsetBackingStore, OffsetBackingStore};
 use crate::transport::embedded::{EmbeddedLog, EmbeddedLogOptions};
 use crate::transport::rocketmq::RocketMqTransport;
@@ -22,8 +22,12 @@ use crate::worker_config::{read_properties, WorkerConfig};
 pub struct StandaloneApp {
     pub herder: Arc<StandaloneHerder>,
     pub rest_addr: SocketAddr,
+    /// Where the RocketMQ Connect REST API listens (`rocketmq.rest.listeners`; none when
+    /// that is empty).
+    pub rocketmq_rest_addrs: Vec<SocketAddr>,
     rest_shutdown: Option<oneshot::Sender<()>>,
     rest_task: tokio::task::JoinHandle<()>,
+    rocketmq_rest: Vec<(oneshot::Sender<()>, tokio::task::JoinHandle<()>)>,
 }
 
 impl StandaloneApp {
@@ -51,6 +55,15 @@ impl StandaloneApp {
             .await
             .map_err(|e| format!("Cannot listen on {}: {e}", listener_cfg.bind_addr()))?;
         let rest_addr = listener.local_addr().map_err(|e| e.to_string())?;
+        // Bound up front with the Kafka listener, so a taken port fails startup before any
+        // connector runs.
+        let mut rocketmq_listeners = Vec::new();
+        for l in &config.rocketmq_rest_listeners {
+            let listener = tokio::net::TcpListener::bind(l.bind_addr())
+                .await
+                .map_err(|e| format!("Cannot listen on {}: {e}", l.bind_addr()))?;
+            rocketmq_listeners.push(listener);
+        }
 
         let offsets_file = config.offsets_file.clone();
         let configs_file = config.configs_file.clone();
@@ -128,6 +141,24 @@ impl StandaloneApp {
             topic_tracking_allow_reset: config.topic_tracking_allow_reset,
             admin_enabled: config.admin_enabled,
         };
+        let mut rocketmq_rest = Vec::new();
+        let mut rocketmq_rest_addrs = Vec::new();
+        for listener in rocketmq_listeners {
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            let (tx, rx) = oneshot::channel::<()>();
+            let router = rocketmq_router(state.clone());
+            let task = tokio::spawn(async move {
+                let shutdown = async {
+                    let _ = rx.await;
+                };
+                if let Err(e) = serve(listener, router, shutdown).await {
+                    tracing::error!(error = %e, "RocketMQ Connect REST server failed");
+                }
+            });
+            tracing::info!(%addr, "RocketMQ Connect REST API listening");
+            rocketmq_rest.push((tx, task));
+            rocketmq_rest_addrs.push(addr);
+        }
         let (tx, rx) = oneshot::channel::<()>();
         let router = kafka_router(state);
         let rest_task = tokio::spawn(async move {
@@ -142,8 +173,10 @@ impl StandaloneApp {
         Ok(StandaloneApp {
             herder,
             rest_addr,
+            rocketmq_rest_addrs,
             rest_shutdown: Some(tx),
             rest_task,
+            rocketmq_rest,
         })
     }
 
@@ -166,6 +199,10 @@ impl StandaloneApp {
             let _ = tx.send(());
         }
         let _ = tokio::time::timeout(std::time::Duration::from_secs(5), &mut self.rest_task).await;
+        for (tx, task) in self.rocketmq_rest.drain(..) {
+            let _ = tx.send(());
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), task).await;
+        }
         self.herder.shutdown().await;
     }
 }

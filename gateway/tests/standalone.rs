@@ -603,3 +603,82 @@ async fn rest_over_the_real_herder() {
     );
     app.shutdown().await;
 }
+
+/// The RocketMQ Connect REST API on its own listener, over the same real herder: a
+/// FileStreamSource created with RocketMQ Connect's GET `?config=` and key spellings is read
+/// back through the Kafka API with Kafka's keys, and RocketMQ Connect's `stop` deletes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rocketmq_rest_over_the_real_herder() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    std::fs::write(&input, "x\n").unwrap();
+    let mut config = worker_config(dir.path());
+    // Port 0: parallel tests must not fight over RocketMQ Connect's 8082.
+    config.rocketmq_rest_listeners =
+        vec![gateway::worker_config::Listener::parse("http://127.0.0.1:0").unwrap()];
+    let app = StandaloneApp::start_with_plugins(config, LoggerControl::detached(), test_plugins())
+        .await
+        .unwrap();
+    assert_eq!(app.rocketmq_rest_addrs.len(), 1);
+    let rmq = format!("http://{}", app.rocketmq_rest_addrs[0]);
+    let kafka = format!("http://{}", app.rest_addr);
+    let http = reqwest::Client::new();
+
+    let submitted = json!({
+        "connector.class": "FileStreamSource",
+        "file": input.display().to_string(),
+        "connect.topicname": "fileTopic",
+        "max.tasks": "1",
+    });
+    let r = http
+        .get(format!("{rmq}/connectors/fs"))
+        .query(&[("config", submitted.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.json::<Value>().await.unwrap(),
+        json!({"status": 200, "body": submitted})
+    );
+
+    let r = http
+        .get(format!("{kafka}/connectors/fs/config"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.json::<Value>().await.unwrap(),
+        json!({"connector.class": "FileStreamSource", "file": input.display().to_string(),
+               "topic": "fileTopic", "tasks.max": "1", "name": "fs"})
+    );
+    wait_state(app.herder.as_ref(), "fs", State::Running, Some(0)).await;
+
+    let r = http
+        .get(format!("{rmq}/connectors/fs/status"))
+        .send()
+        .await
+        .unwrap();
+    let status: Value = r.json().await.unwrap();
+    assert_eq!(status["status"], 200);
+    assert_eq!(status["body"]["tasks"][0]["state"], "RUNNING");
+    assert!(status["body"]["tasks"][0]["workerId"].is_string());
+
+    let r = http
+        .get(format!("{rmq}/connectors/fs/stop"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.json::<Value>().await.unwrap(),
+        json!({"status": 200, "body": "Connector fs deleted"})
+    );
+    let r = http
+        .get(format!("{kafka}/connectors/fs"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    app.shutdown().await;
+}
