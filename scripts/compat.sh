@@ -53,7 +53,8 @@ else
 fi
 eval "$(scripts/kafka.sh env)"
 
-# 2. The gateway, configured like the Kafka workers (same converters, same flush interval).
+# 2. The gateway, configured like the Kafka workers (same converters, same flush interval), with
+# the RocketMQ Connect REST API off (the suite does not use it; 8082 may be taken).
 if [[ -z "${GATEWAY_BIN:-}" ]]; then
   log "building the gateway"
   cargo build --quiet -p gateway --bin connect-gateway
@@ -66,6 +67,7 @@ while port_open "$port"; do port=$((port + 1)); done
 work="$(mktemp -d "${TMPDIR:-/tmp}/connect-gateway-compat.XXXXXX")"
 cat >"$work/worker.properties" <<EOF
 listeners=http://127.0.0.1:$port
+rocketmq.rest.listeners=
 rest.advertised.host.name=127.0.0.1
 offset.storage.file.filename=$work/connect.offsets
 offset.flush.interval.ms=1000

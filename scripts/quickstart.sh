@@ -3,20 +3,25 @@
 # FileStreamSink pipeline, then show that the output equals the input.
 #   scripts/quickstart.sh           run, check, and stop
 #   scripts/quickstart.sh --keep    leave the worker running (REST on :8083) after the check
+# Environment: QUICKSTART_PORT (Kafka Connect REST API, 8083), QUICKSTART_ROCKETMQ_PORT
+# (RocketMQ Connect REST API, 8082; set but empty turns it off, as scripts/test.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keep=false
 [ "${1:-}" = "--keep" ] && keep=true
 port=${QUICKSTART_PORT:-8083}
+rmq_port=${QUICKSTART_ROCKETMQ_PORT-8082}
+rmq_listener=${rmq_port:+http://127.0.0.1:$rmq_port}
 
 command -v cargo >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs) first" >&2; exit 1; }
 echo "==> building connect-gateway"
 cargo build --quiet -p gateway --bin connect-gateway
-bin=target/debug/connect-gateway
+bin="${CARGO_TARGET_DIR:-target}/debug/connect-gateway"
 
 rm -rf demo-out && mkdir -p demo-out
 for i in $(seq 1 1000); do echo "record $i: the quick brown fox jumps over the lazy dog"; done > demo-out/input.txt
-sed "s/8083/$port/" config/quickstart-worker.properties > demo-out/worker.properties
+sed -e "s/8083/$port/" -e "s|^rocketmq.rest.listeners=.*|rocketmq.rest.listeners=$rmq_listener|" \
+  config/quickstart-worker.properties > demo-out/worker.properties
 
 echo "==> starting: $bin standalone demo-out/worker.properties config/file-source.properties config/file-sink.json"
 "$bin" standalone demo-out/worker.properties config/file-source.properties config/file-sink.json \
@@ -39,6 +44,7 @@ echo "==> OK: demo-out/output.txt equals demo-out/input.txt ($(wc -l < demo-out/
 if $keep; then
   trap - EXIT
   echo "worker still running as pid $pid; try: curl -s localhost:$port/connectors | head; stop with: kill $pid"
+  [ -n "$rmq_port" ] && echo "RocketMQ Connect REST API: curl -s localhost:$rmq_port/connectors/list"
   exit 0
 fi
 kill -TERM $pid

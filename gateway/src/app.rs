@@ -22,8 +22,8 @@ use crate::worker_config::{read_properties, WorkerConfig};
 pub struct StandaloneApp {
     pub herder: Arc<StandaloneHerder>,
     pub rest_addr: SocketAddr,
-    /// Where the RocketMQ Connect REST API listens (`rocketmq.rest.listeners`; none when
-    /// that is empty).
+    /// Where the RocketMQ Connect REST API listens (`rocketmq.rest.listeners`, by default
+    /// `http://0.0.0.0:8082`; none when that is empty).
     pub rocketmq_rest_addrs: Vec<SocketAddr>,
     rest_shutdown: Option<oneshot::Sender<()>>,
     rest_task: tokio::task::JoinHandle<()>,
@@ -56,12 +56,18 @@ impl StandaloneApp {
             .map_err(|e| format!("Cannot listen on {}: {e}", listener_cfg.bind_addr()))?;
         let rest_addr = listener.local_addr().map_err(|e| e.to_string())?;
         // Bound up front with the Kafka listener, so a taken port fails startup before any
-        // connector runs.
+        // connector runs. It is on by default (8082), so the error names the key to change.
         let mut rocketmq_listeners = Vec::new();
         for l in &config.rocketmq_rest_listeners {
             let listener = tokio::net::TcpListener::bind(l.bind_addr())
                 .await
-                .map_err(|e| format!("Cannot listen on {}: {e}", l.bind_addr()))?;
+                .map_err(|e| {
+                    format!(
+                        "Cannot listen on {} (rocketmq.rest.listeners, the RocketMQ Connect \
+                         REST API; set it to another port, or empty to turn it off): {e}",
+                        l.bind_addr()
+                    )
+                })?;
             rocketmq_listeners.push(listener);
         }
 

@@ -121,9 +121,9 @@ pub fn worker_config_def() -> ConfigDef {
                 "rocketmq.rest.listeners",
                 ConfigType::List,
                 Low,
-                "Listeners of the RocketMQ Connect REST API (empty disables it).",
+                "Listeners of the RocketMQ Connect REST API (RocketMQ Connect's port 8082); empty disables it.",
             )
-            .default_value(""),
+            .default_value("http://0.0.0.0:8082"),
         )
         .define(
             ConfigKey::new(
@@ -521,11 +521,27 @@ mod tests {
                 port: 8083
             }]
         );
+        assert_eq!(
+            c.rocketmq_rest_listeners,
+            vec![Listener {
+                host: "0.0.0.0".into(),
+                port: 8082
+            }]
+        );
         assert_eq!(c.offset_flush_interval, Duration::from_secs(60));
         assert_eq!(
             c.configs_file,
             PathBuf::from("/x/o.offsets.connectors.json")
         );
+    }
+
+    #[test]
+    fn empty_rocketmq_rest_listeners_turn_the_api_off() {
+        let c = WorkerConfig::from_props(&props([("rocketmq.rest.listeners", "")])).unwrap();
+        assert!(c.rocketmq_rest_listeners.is_empty());
+        let e = WorkerConfig::from_props(&props([("rocketmq.rest.listeners", "tcp://x:1")]))
+            .unwrap_err();
+        assert!(e.contains("tcp://x:1"), "{e}");
     }
 
     #[test]

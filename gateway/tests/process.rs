@@ -18,6 +18,7 @@ fn write_worker(dir: &Path, port: u16, extra: &str) -> PathBuf {
         &p,
         format!(
             "listeners=http://127.0.0.1:{port}\n\
+             rocketmq.rest.listeners=\n\
              offset.storage.file.filename={}\n\
              offset.flush.interval.ms=300\n\
              key.converter=org.apache.kafka.connect.storage.StringConverter\n\
@@ -156,7 +157,7 @@ fn bad_command_lines_fail_with_the_key_named() {
     let worker = dir.path().join("w.properties");
     std::fs::write(
         &worker,
-        "listeners=http://127.0.0.1:0\noffset.flush.intervall.ms=5\n",
+        "listeners=http://127.0.0.1:0\nrocketmq.rest.listeners=\noffset.flush.intervall.ms=5\n",
     )
     .unwrap();
     let out = Command::new(BIN)
@@ -174,7 +175,7 @@ fn bad_command_lines_fail_with_the_key_named() {
 
     std::fs::write(
         &worker,
-        "listeners=http://127.0.0.1:0\noffset.flush.interval.ms=soon\n",
+        "listeners=http://127.0.0.1:0\nrocketmq.rest.listeners=\noffset.flush.interval.ms=soon\n",
     )
     .unwrap();
     let out = Command::new(BIN)
@@ -184,6 +185,33 @@ fn bad_command_lines_fail_with_the_key_named() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("offset.flush.interval.ms"));
+
+    // A taken RocketMQ Connect port (the API is on by default, on 8082): the key is named.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    std::fs::write(
+        &worker,
+        format!(
+            "listeners=http://127.0.0.1:0\nrocketmq.rest.listeners=http://127.0.0.1:{port}\n\
+             offset.storage.file.filename={}\n",
+            dir.path().join("connect.offsets").display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .arg("standalone")
+        .arg(&worker)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "Cannot listen on 127.0.0.1:{port} (rocketmq.rest.listeners"
+        )),
+        "{err}"
+    );
+    drop(taken);
 
     let help = Command::new(BIN)
         .arg("standalone")

@@ -249,6 +249,7 @@ fn write_worker(dir: &Path, port: u16, namesrv: &str, extra: &str) -> PathBuf {
         &p,
         format!(
             "listeners=http://127.0.0.1:{port}\n\
+             rocketmq.rest.listeners=\n\
              offset.storage.file.filename={}\n\
              offset.flush.interval.ms=300\n\
              key.converter=org.apache.kafka.connect.storage.StringConverter\n\

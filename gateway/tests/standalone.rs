@@ -23,6 +23,8 @@ use serde_json::{json, Value};
 fn worker_config(dir: &Path) -> WorkerConfig {
     WorkerConfig::from_props(&props([
         ("listeners", "http://127.0.0.1:0".to_string()),
+        // Off: parallel tests (and whatever else runs here) must not fight over 8082.
+        ("rocketmq.rest.listeners", String::new()),
         (
             "offset.storage.file.filename",
             dir.join("connect.offsets").display().to_string(),
@@ -613,7 +615,7 @@ async fn rocketmq_rest_over_the_real_herder() {
     let input = dir.path().join("in.txt");
     std::fs::write(&input, "x\n").unwrap();
     let mut config = worker_config(dir.path());
-    // Port 0: parallel tests must not fight over RocketMQ Connect's 8082.
+    // Port 0, not RocketMQ Connect's 8082: parallel tests must not fight over one port.
     config.rocketmq_rest_listeners =
         vec![gateway::worker_config::Listener::parse("http://127.0.0.1:0").unwrap()];
     let app = StandaloneApp::start_with_plugins(config, LoggerControl::detached(), test_plugins())
@@ -681,4 +683,28 @@ async fn rocketmq_rest_over_the_real_herder() {
         .unwrap();
     assert_eq!(r.status(), 404);
     app.shutdown().await;
+}
+
+/// A taken RocketMQ Connect port fails startup with an error that names the key to change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rocketmq_rest_port_taken_fails_startup_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let mut config = worker_config(dir.path());
+    config.rocketmq_rest_listeners =
+        vec![gateway::worker_config::Listener::parse(&format!("http://127.0.0.1:{port}")).unwrap()];
+    let Err(e) =
+        StandaloneApp::start_with_plugins(config, LoggerControl::detached(), test_plugins()).await
+    else {
+        panic!("started on a taken port");
+    };
+    assert!(
+        e.starts_with(&format!(
+            "Cannot listen on 127.0.0.1:{port} (rocketmq.rest.listeners"
+        )),
+        "{e}"
+    );
+    assert!(e.contains("empty to turn it off"), "{e}");
+    drop(taken);
 }

@@ -1,7 +1,7 @@
-//! The RocketMQ Connect REST API (`rocketmq.rest.listeners`, 8082 in RocketMQ Connect), over
-//! the same `Arc<dyn Herder>` as the Kafka router, so both APIs see and change the same
-//! connectors. One module per concern: the envelope, key spellings, entity shapes,
-//! connectors, cluster and plugins.
+//! The RocketMQ Connect REST API (`rocketmq.rest.listeners`, by default `http://0.0.0.0:8082`
+//! as in RocketMQ Connect; empty turns it off), over the same `Arc<dyn Herder>` as the Kafka
+//! router, so both APIs see and change the same connectors. One module per concern: the
+//! envelope, key spellings, entity shapes, connectors, cluster and plugins.
 //!
 //! Differences from RocketMQ Connect are deliberate and documented where they are made:
 //! `errorCode` carries the herder's status (404 for an unknown connector, not 500), unknown
