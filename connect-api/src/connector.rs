@@ -9,7 +9,9 @@ use async_trait::async_trait;
 use crate::config::{ConfigDef, ConfigValue, Props};
 use crate::errors::{ConnectError, ConnectResult};
 use crate::offset::OffsetStorageReader;
-use crate::record::{RecordMetadata, SinkRecord, SourceMap, SourceRecord, TopicPartition};
+use crate::record::{
+    ConvertedSourceRecord, RecordMetadata, SinkRecord, SourceMap, SourceRecord, TopicPartition,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ConnectorType {
@@ -98,6 +100,28 @@ pub trait SourceTask: Send {
         Ok(())
     }
     async fn stop(&mut self) -> ConnectResult<()>;
+
+    /// True for tasks whose host runtime applies SMTs and converters itself (the JVM bridge,
+    /// where Kafka's own classes do it): the worker then calls [`poll_converted`] instead of
+    /// `poll`, and [`commit_converted`] instead of `commit_record`.
+    ///
+    /// [`poll_converted`]: SourceTask::poll_converted
+    /// [`commit_converted`]: SourceTask::commit_converted
+    fn converts_records(&self) -> bool {
+        false
+    }
+    async fn poll_converted(&mut self) -> ConnectResult<Option<Vec<ConvertedSourceRecord>>> {
+        Err(crate::errors::ConnectError::connect(
+            "this task does not convert its own records",
+        ))
+    }
+    fn commit_converted(
+        &mut self,
+        _seq: i64,
+        _metadata: Option<&RecordMetadata>,
+    ) -> ConnectResult<()> {
+        Ok(())
+    }
 }
 
 /// `ErrantRecordReporter`: resolves once the record is in the DLQ / log.
@@ -150,4 +174,11 @@ pub trait SinkTask: Send {
         Ok(())
     }
     async fn stop(&mut self) -> ConnectResult<()>;
+
+    /// True for tasks whose host runtime applies converters and SMTs itself (the JVM
+    /// bridge): `put` then receives records exactly as consumed, key and value as
+    /// `Value::Bytes` (or null) and headers as bytes.
+    fn converts_records(&self) -> bool {
+        false
+    }
 }

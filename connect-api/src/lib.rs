@@ -24,9 +24,10 @@ pub use data::{Schema, SchemaBuilder, SchemaRef, SchemaType, Struct, Value};
 pub use errors::{ConnectError, ConnectResult, ErrorKind};
 pub use header::{Header, Headers};
 pub use offset::OffsetStorageReader;
-pub use plugin::{PluginDesc, PluginFactory, PluginType};
+pub use plugin::{HostedConnector, HostedTaskSpec, PluginDesc, PluginFactory, PluginType};
 pub use record::{
-    ConnectRecord, RecordMetadata, SinkRecord, SourceMap, SourceRecord, TopicPartition,
+    ConnectRecord, Converted, ConvertedSourceRecord, RecordMetadata, SinkRecord, SourceMap,
+    SourceRecord, TopicPartition,
 };
 pub use transforms::{Predicate, Transformation};
 

@@ -11,4 +11,9 @@ pub trait OffsetStorageReader: Send + Sync {
             .map(|p| (p.clone(), self.offset(p)))
             .collect()
     }
+    /// Every committed partition and offset of this connector (a host runtime hands them
+    /// to its own reader in one go).
+    fn snapshot(&self) -> Vec<(SourceMap, SourceMap)> {
+        Vec::new()
+    }
 }

@@ -1,6 +1,9 @@
 //! What a plugin registry entry is. Native plugins are listed in `native-connectors`;
 //! the JVM bridge adds entries for jars on `plugin.path`.
 
+use std::sync::Arc;
+
+use crate::config::Props;
 use crate::connector::{Connector, SinkTask, SourceTask};
 use crate::converter::{Converter, HeaderConverter};
 use crate::transforms::{Predicate, Transformation};
@@ -40,9 +43,27 @@ impl PluginType {
     }
 }
 
-/// How to make a fresh instance of a plugin. Plain function pointers: every start gets a
-/// new instance, as Kafka does.
-#[derive(Clone, Copy)]
+/// What a hosted task needs besides its own config: the host builds converters and SMTs the
+/// way Kafka's `Worker` does, from the connector and worker configs.
+pub struct HostedTaskSpec<'a> {
+    pub connector: &'a str,
+    pub task_id: u32,
+    pub task_class: &'a str,
+    pub connector_config: &'a Props,
+    pub worker_config: &'a Props,
+}
+
+/// A connector hosted outside Rust (the JVM bridge): it makes the connector and, by the task
+/// class the connector names, its tasks. Every call makes a new instance, as Kafka does.
+pub trait HostedConnector: Send + Sync {
+    fn connector(&self) -> Box<dyn Connector>;
+    fn source_task(&self, spec: &HostedTaskSpec<'_>) -> Box<dyn SourceTask>;
+    fn sink_task(&self, spec: &HostedTaskSpec<'_>) -> Box<dyn SinkTask>;
+}
+
+/// How to make a fresh instance of a plugin. Native plugins are plain function pointers:
+/// every start gets a new instance, as Kafka does.
+#[derive(Clone)]
 pub enum PluginFactory {
     Connector(fn() -> Box<dyn Connector>),
     SourceTask(fn() -> Box<dyn SourceTask>),
@@ -51,11 +72,16 @@ pub enum PluginFactory {
     HeaderConverter(fn() -> Box<dyn HeaderConverter>),
     Transformation(fn() -> Box<dyn Transformation>),
     Predicate(fn() -> Box<dyn Predicate>),
+    /// A connector whose instances and tasks come from a host runtime.
+    HostedConnector(Arc<dyn HostedConnector>),
+    /// A converter, transformation or predicate that only runs inside its host runtime: a
+    /// hosted connector applies it there; native connectors can't use it.
+    Hosted,
 }
 
 /// One registry entry. Tasks have `plugin_type: None`: they are found by `task.class`
 /// but never listed.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct PluginDesc {
     pub class: &'static str,
     pub plugin_type: Option<PluginType>,

@@ -143,3 +143,34 @@ pub struct RecordMetadata {
     pub offset: i64,
     pub timestamp: Option<i64>,
 }
+
+/// A source record whose host runtime (the JVM bridge) already ran the transformation chain
+/// and the converters: the worker only sends it and tracks its offset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConvertedSourceRecord {
+    /// The host's id of the pre-transformation record, handed back on commit.
+    pub seq: i64,
+    pub source_partition: SourceMap,
+    pub source_offset: SourceMap,
+    pub outcome: Converted,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Converted {
+    Message {
+        topic: String,
+        partition: Option<i32>,
+        key: Option<Vec<u8>>,
+        value: Option<Vec<u8>>,
+        headers: Vec<(String, Option<Vec<u8>>)>,
+        timestamp: Option<i64>,
+    },
+    /// A transformation or predicate dropped it.
+    Dropped,
+    /// A stage failed and `errors.tolerance=all` skipped it. `stage` is Kafka's name of it
+    /// (`TRANSFORMATION`, `KEY_CONVERTER`, `VALUE_CONVERTER`, `HEADER_CONVERTER`).
+    Tolerated {
+        stage: String,
+        error: crate::errors::ConnectError,
+    },
+}

@@ -74,6 +74,7 @@ impl StandaloneApp {
         let offsets_file = config.offsets_file.clone();
         let configs_file = config.configs_file.clone();
         let plugin_path = config.plugin_path.clone();
+        let worker_props = config.originals.clone();
         let embedded = match &config.rocketmq {
             Some(_) => None,
             None => Some((
@@ -100,7 +101,7 @@ impl StandaloneApp {
                     FileOffsetBackingStore::open(offsets_file).map_err(|e| e.to_string())?;
                 let store =
                     FileConfigBackingStore::open(configs_file).map_err(|e| e.to_string())?;
-                let mut plugins = Plugins::discover(&plugin_path);
+                let mut plugins = Plugins::discover(&plugin_path, &worker_props);
                 plugins.extend(extra_plugins);
                 Ok::<_, String>((embedded, offsets, store, plugins))
             })

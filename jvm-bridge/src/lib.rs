@@ -1,12 +1,15 @@
-//! JVM plugin host. Not built yet: the gateway asks [`discover`] for JVM plugins and gets
-//! none, so native plugins run alone until the JNI bridge lands.
+//! Hosts JVM Kafka Connect plugins in-process through JNI. The Java half is the shim in
+//! `java/`; the contract between the two is `PROTOCOL.md`.
 
-use connect_api::PluginDesc;
+pub mod config;
+pub mod connector;
+pub mod error;
+pub mod host;
+pub mod runtime;
+pub mod sink;
+pub mod source;
+pub mod wire;
 
-/// Why JVM plugins are not available in this build.
-pub const UNAVAILABLE: &str = "JVM plugins are not supported by this build of connect-gateway";
-
-/// Plugins found on `plugin.path`.
-pub fn discover(_plugin_path: &[std::path::PathBuf]) -> Vec<PluginDesc> {
-    Vec::new()
-}
+pub use config::JvmConfig;
+pub use error::{BridgeError, JavaError};
+pub use host::discover;

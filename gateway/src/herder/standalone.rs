@@ -381,7 +381,12 @@ impl StandaloneHerder {
         let (connector, _) = self
             .worker
             .plugins
-            .connector(&class)
+            .connector(
+                &class,
+                config
+                    .get(crate::worker::plugins::RUNTIME_KEY)
+                    .map(String::as_str),
+            )
             .map_err(HerderError::Internal)?;
         let handled = connector.alter_offsets(&config, &offsets).map_err(|e| {
             HerderError::Internal(format!(
@@ -1095,7 +1100,7 @@ impl Herder for StandaloneHerder {
             }
             None => return Err(HerderError::NotFound(format!("Unknown plugin {plugin}."))),
         };
-        if let Ok((c, d)) = plugins.connector(class) {
+        if let Ok((c, d)) = plugins.connector(class, None) {
             return Ok(connector_plugin_config(
                 &c.config_def(),
                 c.connector_type(),

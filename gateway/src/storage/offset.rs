@@ -288,6 +288,9 @@ impl OffsetStorageReader for ConnectorOffsetReader {
     fn offset(&self, partition: &SourceMap) -> Option<SourceMap> {
         self.store.get(&self.connector, partition)
     }
+    fn snapshot(&self) -> Vec<(SourceMap, SourceMap)> {
+        self.store.connector_offsets(&self.connector)
+    }
 }
 
 #[cfg(test)]

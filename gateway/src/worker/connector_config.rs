@@ -810,7 +810,10 @@ pub fn validate(
             ))
         }
     };
-    let (connector, desc) = plugins.connector(&class)?;
+    let runtime = config
+        .get(crate::worker::plugins::RUNTIME_KEY)
+        .and_then(|v| v.as_deref());
+    let (connector, desc) = plugins.connector(&class, runtime)?;
     let ctype = connector.connector_type();
     let version = desc.version;
     let props: Props = config
@@ -1303,7 +1306,7 @@ mod tests {
     #[test]
     fn plugin_config_lists_framework_keys_in_kafkas_order() {
         let p = plugins();
-        let (c, d) = p.connector(SOURCE).unwrap();
+        let (c, d) = p.connector(SOURCE, None).unwrap();
         let keys = connector_plugin_config(&c.config_def(), c.connector_type(), d.version);
         let listed: Vec<(&str, i32)> = keys
             .iter()

@@ -180,7 +180,7 @@ impl Worker {
         let class = config.get("connector.class").cloned().unwrap_or_default();
         let (connector, desc) = self
             .plugins
-            .connector(&class)
+            .connector(&class, config.get(plugins::RUNTIME_KEY).map(String::as_str))
             .map_err(ConnectError::config)?;
         let mut wc = WorkerConnector {
             name: name.to_string(),
@@ -262,6 +262,16 @@ impl Worker {
     }
 }
 
+fn task_spec<'a>(env: &'a TaskEnv, task_class: &'a str) -> connect_api::HostedTaskSpec<'a> {
+    connect_api::HostedTaskSpec {
+        connector: &env.id.connector,
+        task_id: env.id.task,
+        task_class,
+        connector_config: &env.connector_config,
+        worker_config: &env.worker.originals,
+    }
+}
+
 async fn run_task(env: TaskEnv, connector_type: ConnectorType) -> Result<(), ConnectError> {
     let class = env
         .task_config
@@ -272,14 +282,14 @@ async fn run_task(env: TaskEnv, connector_type: ConnectorType) -> Result<(), Con
         ConnectorType::Source => {
             let task = env
                 .plugins
-                .source_task(&class)
+                .source_task(&task_spec(&env, &class))
                 .map_err(ConnectError::config)?;
             source_task::WorkerSourceTask::new(env, task)?.run().await
         }
         ConnectorType::Sink => {
             let task = env
                 .plugins
-                .sink_task(&class)
+                .sink_task(&task_spec(&env, &class))
                 .map_err(ConnectError::config)?;
             sink_task::WorkerSinkTask::new(env, task)?.run().await
         }

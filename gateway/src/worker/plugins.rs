@@ -2,8 +2,8 @@
 //! and, later, JVM plugins from `plugin.path`, found by class name or alias.
 
 use connect_api::{
-    Connector, Converter, HeaderConverter, PluginDesc, PluginFactory, PluginType, Predicate,
-    SinkTask, SourceTask, Transformation,
+    Connector, Converter, HeaderConverter, HostedTaskSpec, PluginDesc, PluginFactory, PluginType,
+    Predicate, Props, SinkTask, SourceTask, Transformation,
 };
 
 use crate::herder::PluginInfo;
@@ -63,6 +63,13 @@ fn pruned_name<'a>(class: &'a str, suffix: &str) -> &'a str {
     }
 }
 
+/// Connector key choosing between a native and a JVM implementation of the same class.
+pub const RUNTIME_KEY: &str = "connector.runtime";
+
+fn hosted_only(class: &str) -> String {
+    format!("{class} is a JVM plugin from plugin.path: only JVM connectors can use it")
+}
+
 /// What a class name resolves to when a Kafka worker loads it by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResolvedClass {
@@ -87,9 +94,9 @@ impl Plugins {
     }
 
     /// Native plugins plus whatever the JVM bridge finds on `plugin.path`.
-    pub fn discover(plugin_path: &[std::path::PathBuf]) -> Self {
+    pub fn discover(plugin_path: &[std::path::PathBuf], worker: &Props) -> Self {
         let mut descs = native_connectors::plugins();
-        descs.extend(jvm_bridge::discover(plugin_path));
+        descs.extend(jvm_bridge::discover(plugin_path, worker));
         Plugins::new(descs)
     }
 
@@ -189,6 +196,9 @@ impl Plugins {
                 simple == name || simple.strip_suffix(suffix) == Some(name)
             })
             .collect();
+        let mut matches = matches;
+        // The same class from two runtimes (native and JVM) is one class, not an ambiguity.
+        matches.dedup_by(|a, b| a.class == b.class);
         match matches.as_slice() {
             [one] => Ok(one),
             [] => Err(self.not_found_message(name, types)),
@@ -237,10 +247,44 @@ impl Plugins {
         )
     }
 
-    pub fn connector(&self, class: &str) -> Result<(Box<dyn Connector>, &PluginDesc), String> {
-        let d = self.resolve(class, &[PluginType::Source, PluginType::Sink])?;
-        match d.factory {
+    /// The connector registered under `class` (or an alias), in the runtime
+    /// `connector.runtime` asks for (`native` or `jvm`); without it a native implementation
+    /// wins over a JVM one of the same class.
+    pub fn connector_desc(
+        &self,
+        class: &str,
+        runtime: Option<&str>,
+    ) -> Result<&PluginDesc, String> {
+        const TYPES: &[PluginType] = &[PluginType::Source, PluginType::Sink];
+        let first = self.resolve(class, TYPES)?;
+        let is_jvm = |d: &&PluginDesc| matches!(d.factory, PluginFactory::HostedConnector(_));
+        let mut same = self.of_types(TYPES).filter(|d| d.class == first.class);
+        let found = match runtime.map(|r| r.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("") => return Ok(first),
+            Some("jvm") => same.find(is_jvm),
+            Some("native") => same.find(|d| !is_jvm(d)),
+            Some(other) => return Err(format!(
+                "Invalid value {other} for configuration {RUNTIME_KEY}: must be one of native, jvm"
+            )),
+        };
+        found.ok_or_else(|| {
+            format!(
+                "{} has no {} implementation in this worker",
+                first.class,
+                runtime.unwrap_or_default()
+            )
+        })
+    }
+
+    pub fn connector(
+        &self,
+        class: &str,
+        runtime: Option<&str>,
+    ) -> Result<(Box<dyn Connector>, &PluginDesc), String> {
+        let d = self.connector_desc(class, runtime)?;
+        match &d.factory {
             PluginFactory::Connector(f) => Ok((f(), d)),
+            PluginFactory::HostedConnector(h) => Ok((h.connector(), d)),
             _ => Err(format!("{class} is not a connector")),
         }
     }
@@ -258,54 +302,75 @@ impl Plugins {
         }
     }
 
-    pub fn source_task(&self, class: &str) -> Result<Box<dyn SourceTask>, String> {
+    /// A new source task: from the connector's host for hosted connectors, else the native
+    /// task registered under the task class.
+    pub fn source_task(&self, spec: &HostedTaskSpec<'_>) -> Result<Box<dyn SourceTask>, String> {
+        if let Some(h) = self.hosted(spec.connector_config) {
+            return Ok(h.source_task(spec));
+        }
         match self
             .descs
             .iter()
-            .find(|d| d.class == class)
-            .map(|d| d.factory)
+            .find(|d| d.class == spec.task_class)
+            .map(|d| &d.factory)
         {
             Some(PluginFactory::SourceTask(f)) => Ok(f()),
-            _ => Err(format!("Unknown source task class {class}")),
+            _ => Err(format!("Unknown source task class {}", spec.task_class)),
         }
     }
 
-    pub fn sink_task(&self, class: &str) -> Result<Box<dyn SinkTask>, String> {
+    pub fn sink_task(&self, spec: &HostedTaskSpec<'_>) -> Result<Box<dyn SinkTask>, String> {
+        if let Some(h) = self.hosted(spec.connector_config) {
+            return Ok(h.sink_task(spec));
+        }
         match self
             .descs
             .iter()
-            .find(|d| d.class == class)
-            .map(|d| d.factory)
+            .find(|d| d.class == spec.task_class)
+            .map(|d| &d.factory)
         {
             Some(PluginFactory::SinkTask(f)) => Ok(f()),
-            _ => Err(format!("Unknown sink task class {class}")),
+            _ => Err(format!("Unknown sink task class {}", spec.task_class)),
+        }
+    }
+
+    fn hosted(&self, connector_config: &Props) -> Option<&dyn connect_api::HostedConnector> {
+        let class = connector_config.get("connector.class")?;
+        let runtime = connector_config.get(RUNTIME_KEY).map(String::as_str);
+        match &self.connector_desc(class, runtime).ok()?.factory {
+            PluginFactory::HostedConnector(h) => Some(h.as_ref()),
+            _ => None,
         }
     }
 
     pub fn converter(&self, class: &str) -> Result<Box<dyn Converter>, String> {
-        match self.resolve(class, &[PluginType::Converter])?.factory {
+        match &self.resolve(class, &[PluginType::Converter])?.factory {
             PluginFactory::Converter(f) => Ok(f()),
+            PluginFactory::Hosted => Err(hosted_only(class)),
             _ => Err(format!("{class} is not a Converter")),
         }
     }
 
     pub fn header_converter(&self, class: &str) -> Result<Box<dyn HeaderConverter>, String> {
-        match self.resolve(class, &[PluginType::HeaderConverter])?.factory {
+        match &self.resolve(class, &[PluginType::HeaderConverter])?.factory {
             PluginFactory::HeaderConverter(f) => Ok(f()),
+            PluginFactory::Hosted => Err(hosted_only(class)),
             _ => Err(format!("{class} is not a HeaderConverter")),
         }
     }
 
     pub fn transformation(&self, class: &str) -> Result<Box<dyn Transformation>, String> {
-        match self.resolve(class, &[PluginType::Transformation])?.factory {
+        match &self.resolve(class, &[PluginType::Transformation])?.factory {
             PluginFactory::Transformation(f) => Ok(f()),
+            PluginFactory::Hosted => Err(hosted_only(class)),
             _ => Err(format!("{class} is not a Transformation")),
         }
     }
 
     pub fn predicate(&self, class: &str) -> Result<Box<dyn Predicate>, String> {
-        match self.resolve(class, &[PluginType::Predicate])?.factory {
+        match &self.resolve(class, &[PluginType::Predicate])?.factory {
             PluginFactory::Predicate(f) => Ok(f()),
+            PluginFactory::Hosted => Err(hosted_only(class)),
             _ => Err(format!("{class} is not a Predicate")),
         }
     }

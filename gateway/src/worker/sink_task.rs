@@ -169,8 +169,15 @@ pub struct WorkerSinkTask {
 
 impl WorkerSinkTask {
     pub fn new(env: TaskEnv, task: Box<dyn SinkTask>) -> ConnectResult<Self> {
-        let chain = TransformationChain::build(&env.connector_config, &env.plugins)?;
-        let converters = Converters::build(&env.connector_config, &env.worker, &env.plugins)?;
+        // A task that converts records itself (JVM) gets them as consumed: bytes.
+        let (chain, converters) = if task.converts_records() {
+            (TransformationChain::default(), Converters::pass_through())
+        } else {
+            (
+                TransformationChain::build(&env.connector_config, &env.plugins)?,
+                Converters::build(&env.connector_config, &env.worker, &env.plugins)?,
+            )
+        };
         let policy = ErrorPolicy::from_config(&env.id.connector, &env.connector_config);
         let dlq =
             DeadLetterQueue::from_config(&env.connector_config, &env.id, env.transport.clone())

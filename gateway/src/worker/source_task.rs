@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use connect_api::{
-    ConnectError, ConnectResult, OffsetStorageReader, Props, RecordMetadata, SourceRecord,
-    SourceTask, SourceTaskContext,
+    ConnectError, ConnectResult, Converted, ConvertedSourceRecord, OffsetStorageReader, Props,
+    RecordMetadata, SourceRecord, SourceTask, SourceTaskContext,
 };
 use tokio::sync::{mpsc, watch};
 
@@ -42,10 +42,34 @@ impl SourceTaskContext for Context {
     }
 }
 
+/// The record a task polled, as the task wants it back in `commit_record`.
+// Native is the common case; boxing it would cost an allocation per record.
+#[allow(clippy::large_enum_variant)]
+enum Origin {
+    Native(SourceRecord),
+    /// The host's id of a record converted on the host side (the JVM bridge).
+    Hosted(i64),
+}
+
+impl Origin {
+    fn describe(&self) -> String {
+        match self {
+            Origin::Native(r) => format!("{:?}", r.record),
+            Origin::Hosted(seq) => format!("record #{seq} of the JVM task"),
+        }
+    }
+}
+
+/// What one poll returned.
+enum Polled {
+    Native(Vec<SourceRecord>),
+    Converted(Vec<ConvertedSourceRecord>),
+}
+
 /// A record on its way to the log, with what is needed when the ack comes back.
 struct InFlight {
     id: SubmittedId,
-    original: SourceRecord,
+    original: Origin,
 }
 
 struct SendBatch {
@@ -75,8 +99,15 @@ pub struct WorkerSourceTask {
 
 impl WorkerSourceTask {
     pub fn new(env: TaskEnv, task: Box<dyn SourceTask>) -> ConnectResult<Self> {
-        let chain = TransformationChain::build(&env.connector_config, &env.plugins)?;
-        let converters = Converters::build(&env.connector_config, &env.worker, &env.plugins)?;
+        // A task that converts its own records (JVM) runs Kafka's chain and converters there.
+        let (chain, converters) = if task.converts_records() {
+            (TransformationChain::default(), Converters::pass_through())
+        } else {
+            (
+                TransformationChain::build(&env.connector_config, &env.plugins)?,
+                Converters::build(&env.connector_config, &env.worker, &env.plugins)?,
+            )
+        };
         let policy = ErrorPolicy::from_config(&env.id.connector, &env.connector_config);
         let topic_spec =
             topic_creation_spec(&env.connector_config, env.worker.topic_creation_enable)?;
@@ -184,10 +215,13 @@ impl WorkerSourceTask {
             let polled = tokio::select! {
                 biased;
                 _ = control.changed() => continue,
-                r = self.task.poll() => r,
+                r = poll(self.task.as_mut()) => r,
             };
-            let records = match polled {
-                Ok(Some(r)) if !r.is_empty() => r,
+            let batch = match polled {
+                Ok(Some(Polled::Native(r))) if !r.is_empty() => self.prepare(r).await?,
+                Ok(Some(Polled::Converted(r))) if !r.is_empty() => {
+                    self.prepare_converted(r).await?
+                }
                 Ok(_) => continue,
                 Err(e) if e.is_retriable() => {
                     tracing::warn!(task = %self.env.id, error = %e, "retriable error from poll; polling again");
@@ -195,7 +229,6 @@ impl WorkerSourceTask {
                 }
                 Err(e) => return Err(e),
             };
-            let batch = self.prepare(records).await?;
             if !batch.messages.is_empty() {
                 // Awaiting here is the backpressure: a full queue stops polling.
                 tokio::select! {
@@ -225,11 +258,73 @@ impl WorkerSourceTask {
                 Outcome::Done(Some(msg)) => {
                     self.ensure_topic(&msg.topic).await?;
                     batch.messages.push(msg);
-                    batch.records.push(InFlight { id, original });
+                    batch.records.push(InFlight {
+                        id,
+                        original: Origin::Native(original),
+                    });
                 }
                 Outcome::Done(None) | Outcome::Tolerated(_) => {
                     self.submitted.ack(id);
                     self.task.commit_record(&original, None)?;
+                }
+                Outcome::Fatal(e) => return Err(e),
+            }
+        }
+        Ok(batch)
+    }
+
+    /// Records the host already transformed and converted: only the produce checks remain.
+    /// Dropped and tolerated ones are acked at once, like native ones.
+    async fn prepare_converted(
+        &mut self,
+        records: Vec<ConvertedSourceRecord>,
+    ) -> ConnectResult<SendBatch> {
+        let mut batch = SendBatch {
+            messages: Vec::with_capacity(records.len()),
+            records: Vec::with_capacity(records.len()),
+        };
+        for c in records {
+            let id = self
+                .submitted
+                .submit(&c.source_partition, c.source_offset.clone());
+            let origin = Origin::Hosted(c.seq);
+            let describe = || origin.describe();
+            let outcome = match c.outcome {
+                Converted::Message {
+                    topic,
+                    partition,
+                    key,
+                    value,
+                    headers,
+                    timestamp,
+                } => self.check_produce(
+                    OutboundMessage {
+                        topic,
+                        partition,
+                        key,
+                        value,
+                        headers,
+                        timestamp,
+                    },
+                    &describe,
+                ),
+                Converted::Dropped => Outcome::Done(None),
+                Converted::Tolerated { stage, error } => {
+                    self.policy.judge(hosted_stage(&stage), error, &describe)
+                }
+            };
+            match outcome {
+                Outcome::Done(Some(msg)) => {
+                    self.ensure_topic(&msg.topic).await?;
+                    batch.messages.push(msg);
+                    batch.records.push(InFlight {
+                        id,
+                        original: origin,
+                    });
+                }
+                Outcome::Done(None) | Outcome::Tolerated(_) => {
+                    self.submitted.ack(id);
+                    self.task.commit_converted(c.seq, None)?;
                 }
                 Outcome::Fatal(e) => return Err(e),
             }
@@ -313,19 +408,36 @@ impl WorkerSourceTask {
                 )
                 .await
         );
+        let msg = OutboundMessage {
+            topic,
+            partition: r.kafka_partition,
+            key,
+            value,
+            headers,
+            timestamp: r.timestamp,
+        };
+        self.check_produce(msg, &describe)
+    }
+
+    /// What the producer would refuse: a bad timestamp, a record over `max.request.size`.
+    fn check_produce(
+        &self,
+        mut msg: OutboundMessage,
+        describe: &dyn Fn() -> String,
+    ) -> Outcome<Option<OutboundMessage>> {
         // Kafka: -1 means "no timestamp"; other negatives are invalid.
-        let timestamp = match r.timestamp {
+        msg.timestamp = match msg.timestamp {
             Some(t) if t < -1 => {
                 return self.policy.judge(
                     Stage::Produce,
                     ConnectError::data(format!("Invalid record timestamp {t}")),
-                    &describe,
+                    describe,
                 )
             }
             Some(-1) | None => None,
             t => t,
         };
-        if let (Some(max), Some(v)) = (self.overrides.max_request_size, &value) {
+        if let (Some(max), Some(v)) = (self.overrides.max_request_size, &msg.value) {
             if v.len() > max {
                 return self.policy.judge(
                     Stage::Produce,
@@ -333,18 +445,22 @@ impl WorkerSourceTask {
                         "The message is {} bytes when serialized which is larger than {max}, the value of the max.request.size configuration",
                         v.len()
                     )),
-                    &describe,
+                    describe,
                 );
             }
         }
-        Outcome::Done(Some(OutboundMessage {
-            topic,
-            partition: r.kafka_partition,
-            key,
-            value,
-            headers,
-            timestamp,
-        }))
+        Outcome::Done(Some(msg))
+    }
+
+    fn commit_task_record(
+        &mut self,
+        origin: &Origin,
+        meta: Option<&RecordMetadata>,
+    ) -> ConnectResult<()> {
+        match origin {
+            Origin::Native(r) => self.task.commit_record(r, meta),
+            Origin::Hosted(seq) => self.task.commit_converted(*seq, meta),
+        }
     }
 
     async fn ensure_topic(&mut self, topic: &str) -> ConnectResult<()> {
@@ -381,16 +497,17 @@ impl WorkerSourceTask {
                             .topic_used(&self.env.id.connector, &meta.topic);
                     }
                     self.submitted.ack(rec.id);
-                    self.task.commit_record(&rec.original, Some(&meta))?;
+                    self.commit_task_record(&rec.original, Some(&meta))?;
                 }
                 Err(e) => {
                     let err = ConnectError::connect(format!("Failed to send record: {e}"));
-                    match self.policy.judge::<()>(Stage::Produce, err, &|| {
-                        format!("{:?}", rec.original.record)
-                    }) {
+                    match self
+                        .policy
+                        .judge::<()>(Stage::Produce, err, &|| rec.original.describe())
+                    {
                         Outcome::Tolerated(_) | Outcome::Done(_) => {
                             self.submitted.ack(rec.id);
-                            self.task.commit_record(&rec.original, None)?;
+                            self.commit_task_record(&rec.original, None)?;
                         }
                         Outcome::Fatal(e) => return Err(e),
                     }
@@ -428,6 +545,26 @@ impl WorkerSourceTask {
         }
         self.task.commit().await
     }
+}
+
+async fn poll(task: &mut dyn SourceTask) -> ConnectResult<Option<Polled>> {
+    if task.converts_records() {
+        Ok(task.poll_converted().await?.map(Polled::Converted))
+    } else {
+        Ok(task.poll().await?.map(Polled::Native))
+    }
+}
+
+/// The stage a host named for a tolerated failure.
+fn hosted_stage(name: &str) -> Stage {
+    [
+        Stage::KeyConverter,
+        Stage::ValueConverter,
+        Stage::HeaderConverter,
+    ]
+    .into_iter()
+    .find(|s| s.name() == name)
+    .unwrap_or(Stage::Transformation)
 }
 
 async fn wait_while_paused(

@@ -83,6 +83,18 @@ impl Converters {
     }
 }
 
+impl Converters {
+    /// Bytes in, bytes out: for tasks whose host converts records itself (the JVM bridge).
+    pub fn pass_through() -> Self {
+        use native_connectors::converters::ByteArrayConverter;
+        Converters {
+            key: Box::new(ByteArrayConverter::new()),
+            value: Box::new(ByteArrayConverter::new()),
+            header: Box::new(ByteArrayConverter::new()),
+        }
+    }
+}
+
 /// Text for a status `trace` from a caught panic.
 pub fn panic_trace(payload: Box<dyn std::any::Any + Send>) -> String {
     let msg = payload

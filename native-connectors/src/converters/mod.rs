@@ -238,7 +238,7 @@ mod tests {
             );
         }
         for d in &p {
-            match (d.plugin_type, d.factory) {
+            match (d.plugin_type, &d.factory) {
                 (Some(PluginType::Converter), PluginFactory::Converter(f)) => drop(f()),
                 (Some(PluginType::HeaderConverter), PluginFactory::HeaderConverter(f)) => drop(f()),
                 other => panic!("bad entry {:?}", other.0),

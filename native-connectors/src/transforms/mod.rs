@@ -130,7 +130,7 @@ mod tests {
     #[test]
     fn registry_has_kafka_class_names_and_working_factories() {
         let all = plugins();
-        let find = |c: &str| all.iter().find(|p| p.class == c).copied();
+        let find = |c: &str| all.iter().find(|p| p.class == c).cloned();
         let cast = find("org.apache.kafka.connect.transforms.Cast$Value").expect("Cast$Value");
         assert_eq!(cast.plugin_type, Some(PluginType::Transformation));
         assert_eq!(cast.version, connect_api::VERSION);
