@@ -14,6 +14,10 @@ import org.apache.kafka.connect.runtime.isolation.PluginUtils;
 import org.apache.kafka.connect.runtime.isolation.Plugins;
 import org.apache.maven.artifact.versioning.InvalidVersionSpecificationException;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,6 +74,9 @@ final class Host {
         Map<String, String> pluginProps = new HashMap<>();
         if (!pluginPath.isEmpty()) {
             pluginProps.put(WorkerConfig.PLUGIN_PATH_CONFIG, String.join(",", pluginPath));
+        } else if (!in.has("plugin_path") && worker.get(WorkerConfig.PLUGIN_PATH_CONFIG) != null) {
+            // Only the worker properties were given: their plugin.path is Kafka's own comma-separated list.
+            pluginProps.put(WorkerConfig.PLUGIN_PATH_CONFIG, worker.get(WorkerConfig.PLUGIN_PATH_CONFIG));
         }
         String discovery = worker.get(WorkerConfig.PLUGIN_DISCOVERY_CONFIG);
         if (discovery != null) {
@@ -109,8 +116,23 @@ final class Host {
             node.put("class", desc.className());
             node.put("type", desc.typeName());
             node.put("version", desc.version());
-            node.put("location", desc.location());
+            node.put("location", location(desc.location()));
         }
+    }
+
+    /**
+     * Kafka names an isolated plugin's location by its URL ({@code file:/plugins/connect-file/}); the
+     * protocol wants the directory or jar, so file URLs become paths. "classpath" stays as it is.
+     */
+    static String location(String kafkaLocation) {
+        if (kafkaLocation != null && kafkaLocation.startsWith("file:")) {
+            try {
+                return Paths.get(new URI(kafkaLocation)).toString();
+            } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
+                return kafkaLocation;
+            }
+        }
+        return kafkaLocation;
     }
 
     /**

@@ -47,7 +47,8 @@ final class SinkTaskDriver implements TaskDriver {
 
     private final TaskParts<SinkRecord> parts;
     private final SinkTask task;
-    private final Set<TopicPartition> assignment = new LinkedHashSet<>();
+    /** Written by open/close on the task thread, read by the task's context from any thread. */
+    private final Set<TopicPartition> assignment = Collections.synchronizedSet(new LinkedHashSet<>());
     private final List<ObjectNode> actions = new ArrayList<>();
     private final ErrantRecordReporter reporter;
     private final ArrayNode errant = Json.array();
@@ -314,7 +315,9 @@ final class SinkTaskDriver implements TaskDriver {
 
         @Override
         public Set<TopicPartition> assignment() {
-            return Collections.unmodifiableSet(new LinkedHashSet<>(assignment));
+            synchronized (assignment) {
+                return Collections.unmodifiableSet(new LinkedHashSet<>(assignment));
+            }
         }
 
         @Override

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.connectgateway.bridge.testplugins.RecordingSourceConnector;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HashMap;
@@ -33,9 +32,9 @@ class InitTest {
         return byClassAndType;
     }
 
-    /** Kafka reports a plugin directory's location as its URL. */
+    /** The plugin's directory (Kafka's URL turned into a path). */
     private static Path location(JsonNode plugin) {
-        return Paths.get(URI.create(plugin.get("location").asText()));
+        return Paths.get(plugin.get("location").asText());
     }
 
     @Test
