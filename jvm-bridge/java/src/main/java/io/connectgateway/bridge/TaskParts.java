@@ -90,8 +90,13 @@ final class TaskParts<R extends ConnectRecord<R>> implements AutoCloseable {
         b.taskConfig = taskProps;
         b.loader = host.connectorLoader(connProps.get(ConnectorConfig.CONNECTOR_CLASS_CONFIG),
                 connProps.get(ConnectorConfig.CONNECTOR_VERSION));
+        // Kafka parses its worker config once, at startup, with the delegating loader as context loader:
+        // worker-level converter classes resolve there, not in the connector's plugin.
+        WorkerConfig workerConfig;
+        try (Tccl t = Tccl.use(plugins.delegatingLoader())) {
+            workerConfig = WorkerProps.config(worker);
+        }
         try (Tccl t = Tccl.use(b.loader)) {
-            WorkerConfig workerConfig = WorkerProps.config(worker);
             b.connectorConfig = source
                     ? new SourceConnectorConfig(plugins, connProps, workerConfig.topicCreationEnable())
                     : new SinkConnectorConfig(plugins, connProps);

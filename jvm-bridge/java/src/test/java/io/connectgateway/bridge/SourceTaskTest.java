@@ -222,9 +222,11 @@ class SourceTaskTest {
                 "predicates.isDrop.type", "org.apache.kafka.connect.transforms.predicates.TopicNameMatches",
                 "predicates.isDrop.pattern", "drop");
         long h = recordingTask(cc, null);
-        assertEquals("start offset=null tccl=true", RecordingSourceTask.EVENTS.poll());
+        // A class-path plugin runs with Kafka's delegating loader as context loader (a plugin.path one with its own).
+        assertEquals("start offset=null tccl=DelegatingClassLoader", RecordingSourceTask.EVENTS.poll());
 
         Batch batch = poll(h, null);
+        assertEquals("poll tccl=DelegatingClassLoader", RecordingSourceTask.EVENTS.poll());
         assertEquals(0, batch.status, String.valueOf(batch.error));
         assertEquals(3, batch.records.size());
         Rec a = batch.records.get(0);
@@ -245,9 +247,10 @@ class SourceTaskTest {
         Batch none = poll(h, acks);
         assertEquals(0, none.records.size(), "the task returns null after its records");
         // commitRecord gets the pre-transformation record (topic "keep", not "kept") in ack order.
-        assertEquals("commitRecord a kept/3@10 ts=1234 vsize=1", RecordingSourceTask.EVENTS.poll());
-        assertEquals("commitRecord b null", RecordingSourceTask.EVENTS.poll());
-        assertEquals("commitRecord c kept/3@11 ts=-1 vsize=1", RecordingSourceTask.EVENTS.poll());
+        assertEquals("commitRecord keep:a kept/3@10 ts=1234 vsize=1", RecordingSourceTask.EVENTS.poll());
+        assertEquals("commitRecord drop:b null", RecordingSourceTask.EVENTS.poll());
+        assertEquals("commitRecord keep:c kept/3@11 ts=-1 vsize=1", RecordingSourceTask.EVENTS.poll());
+        assertEquals("poll tccl=DelegatingClassLoader", RecordingSourceTask.EVENTS.poll(), "acks are applied before poll()");
 
         JsonNode commit = parse("{\"offsets\":[{\"partition\":{\"p\":\"a\"},\"offset\":{\"i\":2}}]}");
         taskOk(h, "commit", commit);

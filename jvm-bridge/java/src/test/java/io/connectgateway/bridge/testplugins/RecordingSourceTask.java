@@ -29,11 +29,16 @@ public class RecordingSourceTask extends SourceTask {
             }
         }
         EVENTS.add("start offset=" + context.offsetStorageReader().offset(Map.of("p", "a"))
-                + " tccl=" + (Thread.currentThread().getContextClassLoader() != null));
+                + " tccl=" + loaderName(Thread.currentThread().getContextClassLoader()));
+    }
+
+    private static String loaderName(ClassLoader loader) {
+        return loader == null ? "null" : loader.getClass().getSimpleName();
     }
 
     @Override
     public List<SourceRecord> poll() {
+        EVENTS.add("poll tccl=" + loaderName(Thread.currentThread().getContextClassLoader()));
         if (done) {
             return null;
         }
@@ -52,7 +57,7 @@ public class RecordingSourceTask extends SourceTask {
 
     @Override
     public void commitRecord(SourceRecord record, RecordMetadata metadata) {
-        EVENTS.add("commitRecord " + record.value() + " " + (metadata == null ? "null"
+        EVENTS.add("commitRecord " + record.topic() + ":" + record.value() + " " + (metadata == null ? "null"
                 : metadata.topic() + "/" + metadata.partition() + "@" + metadata.offset() + " ts=" + metadata.timestamp()
                 + " vsize=" + metadata.serializedValueSize()));
     }
