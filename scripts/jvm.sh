@@ -11,7 +11,7 @@
 #   scripts/jvm.sh plugins   download connector plugins into $CONNECT_GATEWAY_CACHE/plugins/<name>/
 #                            (cached: no network when present); print that plugin.path directory
 #
-# `lib="$(scripts/jvm.sh build)"` gives the class path directory (use "$lib/*"). Only paths go to
+# `lib="$(scripts/jvm.sh build)"` gives the class path directory (every jar in it). Only paths go to
 # stdout; progress and Maven's errors go to stderr. Maven runs offline (-o) against
 # $CONNECT_GATEWAY_CACHE/m2 and goes online only when that cache lacks something.
 #
@@ -41,6 +41,10 @@ PLUGIN_ARTIFACTS=(
   "connect-file=org.apache.kafka:connect-file:$KAFKA_VERSION"
 )
 
+# Fully qualified goals (the version comes from the pom's pluginManagement): a goal prefix such as
+# `dependency:` needs repository metadata, which an offline run with a fresh cache does not have.
+DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin
+
 log() { echo "jvm.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 
@@ -55,7 +59,7 @@ mvn_run() {
   local mvn_log rc=0
   mvn_log="$(mktemp "${TMPDIR:-/tmp}/jvm-mvn.XXXXXX")"
   mvn -q -B -o -f "$MODULE/pom.xml" -Dmaven.repo.local="$M2" "$@" >"$mvn_log" 2>&1 || rc=$?
-  if [[ $rc -ne 0 ]] && grep -q "offline mode" "$mvn_log"; then
+  if [[ $rc -ne 0 ]] && grep -qE "offline mode|No plugin found for prefix|has not been downloaded" "$mvn_log"; then
     log "the Maven cache ($M2) lacks something; resolving online"
     rc=0
     mvn -q -B -f "$MODULE/pom.xml" -Dmaven.repo.local="$M2" "$@" >"$mvn_log" 2>&1 || rc=$?
@@ -89,7 +93,7 @@ cmd_build() {
   log "building the JVM shim into $LIB"
   local staging="$OUT/lib.staging"
   rm -rf "$staging"
-  mvn_run -Dmaven.test.skip=true package dependency:copy-dependencies \
+  mvn_run -Dmaven.test.skip=true package "$DEPENDENCY_PLUGIN:copy-dependencies" \
     -DincludeScope=runtime -DoutputDirectory="$staging" || die "build failed (module: $MODULE)"
   cp "$MODULE/target/$JAR" "$staging/$JAR"
   echo "$stamp" >"$staging/.stamp"
@@ -128,7 +132,7 @@ cmd_plugins() {
     require_tools
     log "fetching $gav into $dir"
     rm -rf "$dir.staging"
-    mvn_run dependency:copy -Dartifact="$gav" -DoutputDirectory="$dir.staging" -Dmdep.overWriteReleases=true ||
+    mvn_run "$DEPENDENCY_PLUGIN:copy" -Dartifact="$gav" -DoutputDirectory="$dir.staging" -Dmdep.overWriteReleases=true ||
       die "could not download $gav"
     rm -rf "$dir"
     mv "$dir.staging" "$dir"
