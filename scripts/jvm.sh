@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# The Java half of the JVM bridge (jvm-bridge/java, a Maven module; contract: jvm-bridge/PROTOCOL.md):
+# build it, test it, and fetch real Kafka Connect plugins for a plugin.path.
+#
+#   scripts/jvm.sh build     build the shim when its pom or main sources changed (a cheap no-op
+#                            otherwise); put connect-gateway-shim.jar and every runtime dependency jar
+#                            (Kafka Connect's runtime class path) into $CARGO_TARGET_DIR/jvm-bridge/lib/;
+#                            print that directory
+#   scripts/jvm.sh test      run the shim's JUnit tests (they call Bridge as the Rust side does,
+#                            against the real connect-file jar) and print a summary
+#   scripts/jvm.sh plugins   download connector plugins into $CONNECT_GATEWAY_CACHE/plugins/<name>/
+#                            (cached: no network when present); print that plugin.path directory
+#
+# `lib="$(scripts/jvm.sh build)"` gives the class path directory (every jar in it). Only paths go to
+# stdout; progress and Maven's errors go to stderr. Maven runs offline (-o) against
+# $CONNECT_GATEWAY_CACHE/m2 and goes online only when that cache lacks something.
+#
+# Environment: CONNECT_GATEWAY_CACHE (~/.cache/connect-gateway), CARGO_TARGET_DIR (<repo>/target),
+# KAFKA_VERSION (version of the plugins `plugins` fetches; default 4.3.1, the shim's Kafka).
+# Needs a JDK 17+ (javac on PATH or JAVA_HOME) and mvn.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=lib/java.sh
+source "$ROOT/scripts/lib/java.sh"
+
+KAFKA_VERSION="${KAFKA_VERSION:-4.3.1}"
+CACHE="${CONNECT_GATEWAY_CACHE:-$HOME/.cache/connect-gateway}"
+M2="$CACHE/m2"
+MODULE="$ROOT/jvm-bridge/java"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+[[ "$TARGET" == /* ]] || TARGET="$PWD/$TARGET"
+OUT="$TARGET/jvm-bridge"
+LIB="$OUT/lib"
+JAR=connect-gateway-shim.jar
+PLUGINS="$CACHE/plugins"
+
+# Plugins `plugins` installs: <directory name>=<groupId>:<artifactId>:<version>, one isolated
+# plugin.path entry each. Only self-contained jars belong here (copied without dependencies).
+PLUGIN_ARTIFACTS=(
+  "connect-file=org.apache.kafka:connect-file:$KAFKA_VERSION"
+)
+
+# Fully qualified goals (the version comes from the pom's pluginManagement): a goal prefix such as
+# `dependency:` needs repository metadata, which an offline run with a fresh cache does not have.
+DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin
+
+log() { echo "jvm.sh: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+require_tools() {
+  cg_require_java || exit 1
+  command -v mvn >/dev/null || die "mvn not found on PATH (install Maven 3.8+)"
+}
+
+# mvn <args…> on the shim's pom: offline first; online only when the offline run failed for lack of
+# something in the cache. On failure prints Maven's errors and returns 1.
+mvn_run() {
+  local mvn_log rc=0
+  mvn_log="$(mktemp "${TMPDIR:-/tmp}/jvm-mvn.XXXXXX")"
+  mvn -q -B -o -f "$MODULE/pom.xml" -Dmaven.repo.local="$M2" "$@" >"$mvn_log" 2>&1 || rc=$?
+  if [[ $rc -ne 0 ]] && grep -qE "offline mode|No plugin found for prefix|has not been downloaded" "$mvn_log"; then
+    log "the Maven cache ($M2) lacks something; resolving online"
+    rc=0
+    mvn -q -B -f "$MODULE/pom.xml" -Dmaven.repo.local="$M2" "$@" >"$mvn_log" 2>&1 || rc=$?
+  fi
+  if [[ $rc -ne 0 ]]; then
+    # Test failures print long traces: the last lines hold the summary and the first failure.
+    grep -v '^\[INFO\]' "$mvn_log" | tail -n 60 >&2 || true
+  fi
+  rm -f "$mvn_log"
+  return $rc
+}
+
+# Fingerprint of everything that goes into the lib directory: the pom and the main sources.
+sources_stamp() {
+  (cd "$MODULE" && find pom.xml src/main -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
+}
+
+cmd_build() {
+  mkdir -p "$OUT"
+  # One build at a time (cargo may run several test binaries that each ask for the jar).
+  exec 9>"$OUT/.lock"
+  if command -v flock >/dev/null; then flock 9; fi
+
+  local stamp
+  stamp="$(sources_stamp)"
+  if [[ -f "$LIB/$JAR" && "$(cat "$LIB/.stamp" 2>/dev/null || true)" == "$stamp" ]]; then
+    echo "$LIB"
+    return 0
+  fi
+  require_tools
+  log "building the JVM shim into $LIB"
+  local staging="$OUT/lib.staging"
+  rm -rf "$staging"
+  mvn_run -Dmaven.test.skip=true package "$DEPENDENCY_PLUGIN:copy-dependencies" \
+    -DincludeScope=runtime -DoutputDirectory="$staging" || die "build failed (module: $MODULE)"
+  cp "$MODULE/target/$JAR" "$staging/$JAR"
+  echo "$stamp" >"$staging/.stamp"
+  # Replace the directory whole, so jars of an older dependency set never linger on the class path.
+  rm -rf "$LIB"
+  mv "$staging" "$LIB"
+  log "$(find "$LIB" -name '*.jar' | wc -l) jars in $LIB"
+  echo "$LIB"
+}
+
+cmd_test() {
+  require_tools
+  local start=$SECONDS
+  rm -rf "$MODULE/target/surefire-reports"
+  local rc=0
+  mvn_run test || rc=$?
+  local reports="$MODULE/target/surefire-reports"
+  if compgen -G "$reports/TEST-*.xml" >/dev/null; then
+    # Sum surefire's per-class counts: tests, failures, errors, skipped.
+    sed -n 's/.*<testsuite [^>]*tests="\([0-9]*\)" errors="\([0-9]*\)" skipped="\([0-9]*\)" failures="\([0-9]*\)".*/\1 \2 \3 \4/p' \
+      "$reports"/TEST-*.xml | awk -v s=$((SECONDS - start)) \
+      '{t+=$1; e+=$2; k+=$3; f+=$4} END {printf "jvm shim tests: %d run, %d failed, %d errors, %d skipped (%ds)\n", t, f, e, k, s}'
+  fi
+  [[ $rc -eq 0 ]] || die "tests failed (reports: $reports)"
+}
+
+cmd_plugins() {
+  local entry name gav artifact version dir
+  for entry in "${PLUGIN_ARTIFACTS[@]}"; do
+    name="${entry%%=*}"
+    gav="${entry#*=}"
+    artifact="$(cut -d: -f2 <<<"$gav")"
+    version="$(cut -d: -f3 <<<"$gav")"
+    dir="$PLUGINS/$name"
+    [[ -f "$dir/$artifact-$version.jar" ]] && continue
+    require_tools
+    log "fetching $gav into $dir"
+    rm -rf "$dir.staging"
+    mvn_run "$DEPENDENCY_PLUGIN:copy" -Dartifact="$gav" -DoutputDirectory="$dir.staging" -Dmdep.overWriteReleases=true ||
+      die "could not download $gav"
+    rm -rf "$dir"
+    mv "$dir.staging" "$dir"
+  done
+  echo "$PLUGINS"
+}
+
+case "${1:-}" in
+  build) cmd_build ;;
+  test) cmd_test ;;
+  plugins) cmd_plugins ;;
+  *)
+    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
+    exit 2
+    ;;
+esac
