@@ -37,7 +37,6 @@ const PASS_THROUGH_PREFIXES: &[&str] = &[
 const KAFKA_KEYS_WITHOUT_EFFECT: &[&str] = &[
     "bootstrap.servers",
     "client.dns.lookup",
-    "plugin.discovery",
     "access.control.allow.origin",
     "access.control.allow.methods",
     "response.http.headers.config",
@@ -265,6 +264,19 @@ pub fn worker_config_def() -> ConfigDef {
             .default_value("4194304")
             .validator(Validator::at_least(1.0)),
         );
+    for (name, doc) in jvm_bridge::config::KEYS {
+        def = def.define(ConfigKey::new(name, ConfigType::String, Low, doc).default_null());
+    }
+    def = def.define(
+        ConfigKey::new(
+            "plugin.discovery",
+            ConfigType::String,
+            Low,
+            "How Kafka's plugin loader finds JVM plugins on plugin.path: only_scan, hybrid_warn, hybrid_fail or service_load.",
+        )
+        .default_value("hybrid_warn")
+        .validator(Validator::one_of_ci(&["only_scan", "hybrid_warn", "hybrid_fail", "service_load"])),
+    );
     for (name, doc) in crate::transport::rocketmq::config::KEYS {
         let secret = name.ends_with("secret.key");
         let key = ConfigKey::new(

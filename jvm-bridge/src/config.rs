@@ -12,8 +12,21 @@ pub const CLASSPATH_DIR: &str = "jvm.classpath.dir";
 /// Extra JVM options, space separated (heap, GC). `-Xrs` is always added.
 pub const OPTIONS: &str = "jvm.options";
 
-/// Every worker key this crate reads (so the worker can document and accept them).
-pub const KEYS: &[&str] = &[JAVA_HOME, CLASSPATH_DIR, OPTIONS];
+/// Every worker key this crate reads, with its documentation (the worker accepts and lists them).
+pub const KEYS: &[(&str, &str)] = &[
+    (
+        JAVA_HOME,
+        "JDK/JRE whose libjvm hosts JVM plugins (default: JAVA_HOME, else java on PATH).",
+    ),
+    (
+        CLASSPATH_DIR,
+        "Directory of the shim and Kafka Connect runtime jars (default: CONNECT_GATEWAY_JVM_LIB, else jvm-bridge/lib next to the binary; scripts/jvm.sh build writes it).",
+    ),
+    (
+        OPTIONS,
+        "JVM options for the in-process JVM, space separated (default: -Xms128m -Xmx1g; -Xrs is always added).",
+    ),
+];
 
 /// The environment variable scripts and tests use to point at the class path directory.
 pub const CLASSPATH_ENV: &str = "CONNECT_GATEWAY_JVM_LIB";

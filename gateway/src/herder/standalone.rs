@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 
 use async_trait::async_trait;
-use connect_api::{ConnectorType, OffsetsToAlter, PluginType, Props, SourceMap, TopicPartition};
+use connect_api::{ConnectorType, OffsetsToAlter, Props, SourceMap, TopicPartition};
 use serde_json::{json, Value as Json};
 use tokio::sync::{mpsc, Mutex};
 
@@ -153,7 +153,13 @@ impl StandaloneHerder {
             .and_then(|c| {
                 self.worker
                     .plugins
-                    .resolve(c, &[PluginType::Source, PluginType::Sink])
+                    .connector_desc(
+                        c,
+                        entry
+                            .config
+                            .get(crate::worker::plugins::RUNTIME_KEY)
+                            .map(String::as_str),
+                    )
                     .ok()
             })
             .map(|d| d.version.to_string())

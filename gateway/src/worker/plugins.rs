@@ -263,9 +263,11 @@ impl Plugins {
             None | Some("") => return Ok(first),
             Some("jvm") => same.find(is_jvm),
             Some("native") => same.find(|d| !is_jvm(d)),
-            Some(other) => return Err(format!(
+            Some(other) => {
+                return Err(format!(
                 "Invalid value {other} for configuration {RUNTIME_KEY}: must be one of native, jvm"
-            )),
+            ))
+            }
         };
         found.ok_or_else(|| {
             format!(

@@ -151,6 +151,20 @@ public final class Bridge {
         }
     }
 
+    /** Acks only, without a poll: before {@code commit()} and {@code stop()}, so every acknowledged
+     *  record reaches {@code commitRecord} even when no further poll follows. */
+    public static String sourceAck(long handle, byte[] acks) {
+        try {
+            SourceTaskDriver driver = Handles.get(handle, SourceTaskDriver.class);
+            try (Tccl t = Tccl.use(driver.loader())) {
+                driver.ack(acks);
+                return Json.ok(null);
+            }
+        } catch (Throwable t) {
+            return Errors.answer(t);
+        }
+    }
+
     /** A batch of consumed records in; failed/errant indexes and the task's actions out, or put's error. */
     public static String sinkPut(long handle, byte[] batch) {
         try {

@@ -139,6 +139,10 @@ final class SourceTaskDriver implements TaskDriver {
         return out.toArray();
     }
 
+    void ack(byte[] acks) {
+        applyAcks(acks);
+    }
+
     private void applyAcks(byte[] acks) {
         Wire.In in = new Wire.In(acks, "acks");
         if (in.isEmpty()) {
