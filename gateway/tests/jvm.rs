@@ -1,0 +1,385 @@
+//! Real Kafka connector jars hosted in-process through the JNI bridge, with records flowing
+//! through a real Apache RocketMQ. `scripts/test.sh` prepares what they need:
+//! `scripts/jvm.sh build` (the shim and Kafka Connect's runtime jars next to the binary),
+//! `scripts/jvm.sh plugins` (connector jars from Maven Central; `CONNECT_GATEWAY_PLUGIN_PATH`)
+//! and a broker (`ROCKETMQ_NAMESRV_ADDR`). Without them these tests fail on purpose.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed setup should panic
+#![recursion_limit = "256"]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{free_port, spawn, stop, tail, wait_until};
+use connect_api::TopicPartition;
+use gateway::transport::rocketmq::{RocketMqConfig, RocketMqTransport};
+use gateway::transport::{ConsumedMessage, RecordTransport};
+
+fn namesrv() -> String {
+    std::env::var("ROCKETMQ_NAMESRV_ADDR").expect(
+        "ROCKETMQ_NAMESRV_ADDR is not set: start a broker with `eval \"$(scripts/rocketmq.sh start)\"` (scripts/test.sh does)",
+    )
+}
+
+/// Where `scripts/jvm.sh plugins` put the connector jars.
+fn plugin_path() -> PathBuf {
+    let p = std::env::var_os("CONNECT_GATEWAY_PLUGIN_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let cache = std::env::var_os("CONNECT_GATEWAY_CACHE")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/connect-gateway"));
+            cache.join("plugins")
+        });
+    assert!(
+        p.join("connect-file").is_dir(),
+        "no connector jars in {} (run scripts/jvm.sh plugins)",
+        p.display()
+    );
+    p
+}
+
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{prefix}-{}-{}", std::process::id(), nanos % 1_000_000_000)
+}
+
+fn write_worker(dir: &Path, port: u16, extra: &str) -> PathBuf {
+    let p = dir.join("worker.properties");
+    std::fs::write(
+        &p,
+        format!(
+            "listeners=http://127.0.0.1:{port}\n\
+             rocketmq.rest.listeners=\n\
+             offset.storage.file.filename={}\n\
+             offset.flush.interval.ms=300\n\
+             key.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             value.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             rocketmq.namesrv.addr={}\n\
+             rocketmq.topic.default.queues=1\n\
+             plugin.path={}\n\
+             jvm.options=-Xms64m -Xmx512m\n{extra}",
+            dir.join("connect.offsets").display(),
+            namesrv(),
+            plugin_path().display(),
+        ),
+    )
+    .unwrap();
+    p
+}
+
+fn curl(args: &[&str]) -> Option<serde_json::Value> {
+    let out = Command::new("curl").args(["-s"]).args(args).output().ok()?;
+    serde_json::from_slice(&out.stdout).ok()
+}
+
+fn get(port: u16, path: &str) -> Option<serde_json::Value> {
+    curl(&["-f", &format!("http://127.0.0.1:{port}{path}")])
+}
+
+fn put_config(port: u16, name: &str, config: serde_json::Value) -> serde_json::Value {
+    curl(&[
+        "-X",
+        "PUT",
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        &config.to_string(),
+        &format!("http://127.0.0.1:{port}/connectors/{name}/config"),
+    ])
+    .unwrap_or_default()
+}
+
+fn wait_ready(port: u16, log: &Path) {
+    wait_until("the REST API", Duration::from_secs(90), log, || {
+        get(port, "/connector-plugins")
+    });
+}
+
+fn task(port: u16, connector: &str) -> Option<(String, String)> {
+    let s = get(port, &format!("/connectors/{connector}/status"))?;
+    let t = s["tasks"].get(0)?;
+    Some((
+        t["state"].as_str()?.to_string(),
+        t["trace"].as_str().unwrap_or_default().to_string(),
+    ))
+}
+
+/// ASCII on purpose: Kafka's FileStreamSourceTask counts its position in chars but skips
+/// bytes on resume, so multi-byte text would resume at the wrong place (in Kafka too).
+fn lines(from: usize, to: usize) -> String {
+    (from..to)
+        .map(|i| format!("line {i}: \"q\"\ttab {}\n", "x".repeat(i % 40)))
+        .collect()
+}
+
+#[test]
+fn jvm_file_stream_jars_move_a_file_byte_exact_through_rocketmq_and_resume_after_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("gateway.log");
+    let topic = format!("{}.jvm-lines", unique("jfs"));
+    let input = dir.path().join("in.txt");
+    let output = dir.path().join("out.txt");
+    let first = lines(0, 3_000);
+    std::fs::write(&input, &first).unwrap();
+    let port = free_port();
+    let worker = write_worker(dir.path(), port, "");
+    let child = spawn(&[&worker], &log);
+    wait_ready(port, &log);
+
+    // The jar's plugins are listed beside the native ones, with the jar's version.
+    let plugins = get(port, "/connector-plugins").unwrap();
+    assert!(
+        plugins.as_array().unwrap().iter().any(|p| p["class"]
+            == "org.apache.kafka.connect.file.FileStreamSourceConnector"
+            && p["version"] == "4.3.1"),
+        "{plugins}"
+    );
+    let created = put_config(
+        port,
+        "jsrc",
+        serde_json::json!({"connector.class": "FileStreamSource", "connector.runtime": "jvm",
+            "file": input.display().to_string(), "topic": topic}),
+    );
+    assert_eq!(created["name"], "jsrc", "{created}");
+    put_config(
+        port,
+        "jsink",
+        serde_json::json!({"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+            "connector.runtime": "jvm", "file": output.display().to_string(), "topics": topic}),
+    );
+    let got_all = |want: &str| {
+        let got = std::fs::read_to_string(&output).ok()?;
+        if got.len() < want.len() {
+            return None;
+        }
+        assert!(got == want, "the sink file differs from the input");
+        Some(())
+    };
+    wait_until("the first lines", Duration::from_secs(90), &log, || got_all(&first));
+    let status = get(port, "/connectors/jsrc/status").unwrap();
+    assert_eq!(status["tasks"][0]["version"], "4.3.1", "{status}");
+    // The source offset Kafka's task wrote is the one the offsets endpoint shows.
+    let want = serde_json::json!({"offsets": [{"partition": {"filename": input.display().to_string()},
+        "offset": {"position": first.len()}}]});
+    wait_until("the committed offset", Duration::from_secs(30), &log, || {
+        (get(port, "/connectors/jsrc/offsets")? == want).then_some(())
+    });
+    stop(child);
+
+    // Restart: the task resumes from the stored position, the sink from its queue offsets.
+    let second = lines(3_000, 4_000);
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&input)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, second.as_bytes()))
+        .unwrap();
+    let child = spawn(&[&worker], &log);
+    wait_ready(port, &log);
+    let all = format!("{first}{second}");
+    wait_until("the appended lines, once", Duration::from_secs(90), &log, || {
+        got_all(&all)
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), all, "duplicates after the restart");
+    stop(child);
+}
+
+#[test]
+fn a_jvm_task_that_throws_in_start_fails_with_the_java_trace_and_others_keep_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("gateway.log");
+    let port = free_port();
+    let worker = write_worker(dir.path(), port, "");
+    let child = spawn(&[&worker], &log);
+    wait_ready(port, &log);
+    let topic = unique("jfail");
+    let input = dir.path().join("in.txt");
+    std::fs::write(&input, lines(0, 100)).unwrap();
+    // FileStreamSinkTask.start throws when it cannot create its file.
+    put_config(
+        port,
+        "bad-sink",
+        serde_json::json!({"connector.class": "FileStreamSink", "connector.runtime": "jvm",
+            "file": "/nonexistent-dir/sub/out.txt", "topics": topic}),
+    );
+    let output = dir.path().join("good.txt");
+    put_config(
+        port,
+        "good-src",
+        serde_json::json!({"connector.class": "FileStreamSource", "connector.runtime": "jvm",
+            "file": input.display().to_string(), "topic": topic}),
+    );
+    put_config(
+        port,
+        "good-sink",
+        serde_json::json!({"connector.class": "FileStreamSink", "connector.runtime": "jvm",
+            "file": output.display().to_string(), "topics": topic}),
+    );
+    let (state, trace) = wait_until("bad-sink FAILED", Duration::from_secs(60), &log, || {
+        task(port, "bad-sink").filter(|(s, _)| s == "FAILED")
+    });
+    assert_eq!(state, "FAILED");
+    assert!(
+        trace.contains("org.apache.kafka.connect.errors.ConnectException")
+            && trace.contains("at org.apache.kafka.connect.file.FileStreamSinkTask.start"),
+        "the status trace is the Java stack trace:\n{trace}"
+    );
+    wait_until("the healthy pipeline", Duration::from_secs(60), &log, || {
+        (std::fs::read_to_string(&output).ok()?.lines().count() == 100).then_some(())
+    });
+    // Validation comes from the connector's real ConfigDef: a missing `topic` is reported.
+    let v = curl(&[
+        "-X",
+        "PUT",
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        r#"{"connector.class":"FileStreamSource","connector.runtime":"jvm","file":"/tmp/x"}"#,
+        &format!("http://127.0.0.1:{port}/connector-plugins/FileStreamSource/config/validate"),
+    ])
+    .unwrap();
+    assert!(v["error_count"].as_u64().unwrap() >= 1, "{v}");
+    stop(child);
+    assert!(
+        std::fs::read_to_string(&log).unwrap().contains("JVM started"),
+        "{}",
+        tail(&log)
+    );
+}
+
+#[test]
+fn without_a_jdk_jvm_plugins_are_unavailable_and_native_ones_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("gateway.log");
+    let port = free_port();
+    let worker = write_worker(dir.path(), port, "jvm.java.home=/nonexistent-jdk\n");
+    let child = spawn(&[&worker], &log);
+    wait_ready(port, &log);
+    let plugins = get(port, "/connector-plugins").unwrap();
+    assert!(
+        !plugins.to_string().contains("\"4.3.1\""),
+        "no JVM plugin may be listed: {plugins}"
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("JVM plugins on plugin.path are unavailable") && text.contains("/nonexistent-jdk"),
+        "{}",
+        tail(&log)
+    );
+    // Asking for the JVM runtime explicitly is a clear error, not a crash.
+    let r = put_config(
+        port,
+        "jvm-only",
+        serde_json::json!({"connector.class": "FileStreamSource", "connector.runtime": "jvm",
+            "file": "/tmp/x", "topic": "t"}),
+    );
+    assert!(
+        r["error_code"] == 400 && r["message"].as_str().unwrap().contains("jvm"),
+        "{r}"
+    );
+    stop(child);
+}
+
+async fn transport() -> Arc<RocketMqTransport> {
+    let config = RocketMqConfig {
+        namesrv_addr: namesrv(),
+        producer_group: unique("test-producer"),
+        ..RocketMqConfig::default()
+    };
+    RocketMqTransport::connect(config).await.unwrap()
+}
+
+async fn read_topic(topic: &str, want: usize) -> Vec<ConsumedMessage> {
+    let t = transport().await;
+    let mut c = t.consumer(&unique("jvm-reader")).await.unwrap();
+    c.assign(vec![TopicPartition::new(topic, 0)]).await.unwrap();
+    let start = Instant::now();
+    let mut got = Vec::new();
+    while got.len() < want && start.elapsed() < Duration::from_secs(60) {
+        got.extend(c.poll(1000, Duration::from_millis(500)).await.unwrap());
+    }
+    got
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kafka_json_converter_and_smts_run_inside_the_jvm() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("gateway.log");
+    let port = free_port();
+    let worker = write_worker(dir.path(), port, "");
+    let child = spawn(&[&worker], &log);
+    let logp = log.clone();
+    tokio::task::spawn_blocking(move || wait_ready(port, &logp))
+        .await
+        .unwrap();
+    let input = dir.path().join("in.txt");
+    std::fs::write(&input, "alpha\nskip-me\nbeta\n").unwrap();
+    let with_schema = unique("jjson-on");
+    let without = unique("jjson-off");
+    for (name, topic, schemas) in [("on", &with_schema, "true"), ("off", &without, "false")] {
+        put_config(
+            port,
+            &format!("json-{name}"),
+            serde_json::json!({
+                "connector.class": "FileStreamSource", "connector.runtime": "jvm",
+                "file": input.display().to_string(), "topic": "placeholder",
+                "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+                "value.converter.schemas.enable": schemas,
+                "transforms": "hoist,insert,route,drop",
+                "transforms.hoist.type": "org.apache.kafka.connect.transforms.HoistField$Value",
+                "transforms.hoist.field": "line",
+                "transforms.insert.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+                "transforms.insert.static.field": "origin",
+                "transforms.insert.static.value": "jvm",
+                "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
+                "transforms.route.regex": "placeholder",
+                "transforms.route.replacement": topic,
+                "transforms.drop.type": "org.apache.kafka.connect.transforms.Filter",
+                "transforms.drop.predicate": "isSkip",
+                "predicates": "isSkip",
+                "predicates.isSkip.type": "org.apache.kafka.connect.transforms.predicates.TopicNameMatches",
+                "predicates.isSkip.pattern": "never-matches",
+            }),
+        );
+    }
+    let on = read_topic(&with_schema, 3).await;
+    let off = read_topic(&without, 3).await;
+    let values = |ms: &[ConsumedMessage]| -> Vec<serde_json::Value> {
+        ms.iter()
+            .map(|m| {
+                let v = m.value.as_deref().unwrap_or_default();
+                serde_json::from_slice(v)
+                    .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(v)))
+            })
+            .collect()
+    };
+    let off = values(&off);
+    assert_eq!(
+        off,
+        vec![
+            serde_json::json!({"line": "alpha", "origin": "jvm"}),
+            serde_json::json!({"line": "skip-me", "origin": "jvm"}),
+            serde_json::json!({"line": "beta", "origin": "jvm"}),
+        ]
+    );
+    let on = values(&on);
+    assert_eq!(on.len(), 3, "{on:?}");
+    assert_eq!(on[0]["payload"], serde_json::json!({"line": "alpha", "origin": "jvm"}));
+    assert_eq!(on[0]["schema"]["type"], "struct", "{}", on[0]);
+    let fields: Vec<&str> = on[0]["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["line", "origin"]);
+    tokio::task::spawn_blocking(move || stop(child)).await.unwrap();
+}
