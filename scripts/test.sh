@@ -25,6 +25,13 @@ trap 'scripts/rocketmq.sh stop >/dev/null 2>&1 || true' EXIT
 rocketmq_env="$(scripts/rocketmq.sh start)"
 eval "$rocketmq_env"
 
+step "JVM bridge: the Java shim, its tests, connector jars (scripts/jvm.sh)"
+# Builds into $CARGO_TARGET_DIR/jvm-bridge/lib, next to the binaries the tests run.
+scripts/jvm.sh build >/dev/null
+scripts/jvm.sh test 2>&1 | tee target/jvm-test-output.txt
+CONNECT_GATEWAY_PLUGIN_PATH="$(scripts/jvm.sh plugins)"
+export CONNECT_GATEWAY_PLUGIN_PATH
+
 step "cargo test"
 # compat-tests needs a real Kafka Connect and the gateway running: scripts/compat.sh runs it.
 cargo test --workspace --exclude compat-tests --no-fail-fast 2>&1 | tee target/test-output.txt
@@ -38,4 +45,8 @@ QUICKSTART_PORT=${QUICKSTART_PORT:-18083} QUICKSTART_ROCKETMQ_PORT= scripts/quic
 
 step "all tests passed"
 # The closing line CI reads: every cargo test result summed, plus the quickstart check.
-cat target/test-output.txt target/compat-output.txt | grep -E "^test result:" | awk '{p+=$4; f+=$6} END {print "tests: " p+1 " passed, " f " failed"}'
+{
+  cat target/test-output.txt target/compat-output.txt | grep -E "^test result:"
+  # The shim's JUnit summary ("jvm shim tests: N run, F failed, E errors, S skipped"), same shape.
+  awk '/^jvm shim tests:/ {print "test result: ok. " $4-$6-$8-$10 " passed; " $6+$8 " failed"}' target/jvm-test-output.txt
+} | awk '{p+=$4; f+=$6} END {print "tests: " p+1 " passed, " f " failed"}'

@@ -32,7 +32,9 @@ fn plugin_path() -> PathBuf {
         .unwrap_or_else(|| {
             let cache = std::env::var_os("CONNECT_GATEWAY_CACHE")
                 .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/connect-gateway"));
+                .unwrap_or_else(|| {
+                    PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/connect-gateway")
+                });
             cache.join("plugins")
         });
     assert!(
@@ -163,15 +165,20 @@ fn jvm_file_stream_jars_move_a_file_byte_exact_through_rocketmq_and_resume_after
         assert!(got == want, "the sink file differs from the input");
         Some(())
     };
-    wait_until("the first lines", Duration::from_secs(90), &log, || got_all(&first));
+    wait_until("the first lines", Duration::from_secs(90), &log, || {
+        got_all(&first)
+    });
     let status = get(port, "/connectors/jsrc/status").unwrap();
     assert_eq!(status["tasks"][0]["version"], "4.3.1", "{status}");
     // The source offset Kafka's task wrote is the one the offsets endpoint shows.
     let want = serde_json::json!({"offsets": [{"partition": {"filename": input.display().to_string()},
         "offset": {"position": first.len()}}]});
-    wait_until("the committed offset", Duration::from_secs(30), &log, || {
-        (get(port, "/connectors/jsrc/offsets")? == want).then_some(())
-    });
+    wait_until(
+        "the committed offset",
+        Duration::from_secs(30),
+        &log,
+        || (get(port, "/connectors/jsrc/offsets")? == want).then_some(()),
+    );
     stop(child);
 
     // Restart: the task resumes from the stored position, the sink from its queue offsets.
@@ -184,11 +191,18 @@ fn jvm_file_stream_jars_move_a_file_byte_exact_through_rocketmq_and_resume_after
     let child = spawn(&[&worker], &log);
     wait_ready(port, &log);
     let all = format!("{first}{second}");
-    wait_until("the appended lines, once", Duration::from_secs(90), &log, || {
-        got_all(&all)
-    });
+    wait_until(
+        "the appended lines, once",
+        Duration::from_secs(90),
+        &log,
+        || got_all(&all),
+    );
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(std::fs::read_to_string(&output).unwrap(), all, "duplicates after the restart");
+    assert_eq!(
+        std::fs::read_to_string(&output).unwrap(),
+        all,
+        "duplicates after the restart"
+    );
     stop(child);
 }
 
@@ -232,9 +246,12 @@ fn a_jvm_task_that_throws_in_start_fails_with_the_java_trace_and_others_keep_run
             && trace.contains("at org.apache.kafka.connect.file.FileStreamSinkTask.start"),
         "the status trace is the Java stack trace:\n{trace}"
     );
-    wait_until("the healthy pipeline", Duration::from_secs(60), &log, || {
-        (std::fs::read_to_string(&output).ok()?.lines().count() == 100).then_some(())
-    });
+    wait_until(
+        "the healthy pipeline",
+        Duration::from_secs(60),
+        &log,
+        || (std::fs::read_to_string(&output).ok()?.lines().count() == 100).then_some(()),
+    );
     // Validation comes from the connector's real ConfigDef: a missing `topic` is reported.
     let v = curl(&[
         "-X",
@@ -249,7 +266,9 @@ fn a_jvm_task_that_throws_in_start_fails_with_the_java_trace_and_others_keep_run
     assert!(v["error_count"].as_u64().unwrap() >= 1, "{v}");
     stop(child);
     assert!(
-        std::fs::read_to_string(&log).unwrap().contains("JVM started"),
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .contains("JVM started"),
         "{}",
         tail(&log)
     );
@@ -270,7 +289,8 @@ fn without_a_jdk_jvm_plugins_are_unavailable_and_native_ones_run() {
     );
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(
-        text.contains("JVM plugins on plugin.path are unavailable") && text.contains("/nonexistent-jdk"),
+        text.contains("JVM plugins on plugin.path are unavailable")
+            && text.contains("/nonexistent-jdk"),
         "{}",
         tail(&log)
     );
@@ -300,8 +320,12 @@ async fn transport() -> Arc<RocketMqTransport> {
 async fn read_topic(topic: &str, want: usize) -> Vec<ConsumedMessage> {
     let t = transport().await;
     let mut c = t.consumer(&unique("jvm-reader")).await.unwrap();
-    c.assign(vec![TopicPartition::new(topic, 0)]).await.unwrap();
     let start = Instant::now();
+    // The connector creates the topic with its first record: wait for it to exist.
+    while let Err(e) = c.assign(vec![TopicPartition::new(topic, 0)]).await {
+        assert!(start.elapsed() < Duration::from_secs(60), "{topic}: {e}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
     let mut got = Vec::new();
     while got.len() < want && start.elapsed() < Duration::from_secs(60) {
         got.extend(c.poll(1000, Duration::from_millis(500)).await.unwrap());
@@ -372,7 +396,10 @@ async fn kafka_json_converter_and_smts_run_inside_the_jvm() {
     );
     let on = values(&on);
     assert_eq!(on.len(), 3, "{on:?}");
-    assert_eq!(on[0]["payload"], serde_json::json!({"line": "alpha", "origin": "jvm"}));
+    assert_eq!(
+        on[0]["payload"],
+        serde_json::json!({"line": "alpha", "origin": "jvm"})
+    );
     assert_eq!(on[0]["schema"]["type"], "struct", "{}", on[0]);
     let fields: Vec<&str> = on[0]["schema"]["fields"]
         .as_array()
@@ -381,5 +408,7 @@ async fn kafka_json_converter_and_smts_run_inside_the_jvm() {
         .map(|f| f["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, vec!["line", "origin"]);
-    tokio::task::spawn_blocking(move || stop(child)).await.unwrap();
+    tokio::task::spawn_blocking(move || stop(child))
+        .await
+        .unwrap();
 }
