@@ -128,6 +128,17 @@ pub trait SourceTask: Send {
 #[async_trait]
 pub trait ErrantRecordReporter: Send + Sync {
     async fn report(&self, record: &SinkRecord, error: &ConnectError) -> ConnectResult<()>;
+    /// A failure a host runtime met in one of Kafka's stages (`VALUE_CONVERTER`, …) while
+    /// running `executing_class`: the DLQ headers name them as Kafka's would.
+    async fn report_stage(
+        &self,
+        record: &SinkRecord,
+        error: &ConnectError,
+        _stage: &str,
+        _executing_class: &str,
+    ) -> ConnectResult<()> {
+        self.report(record, error).await
+    }
 }
 
 pub trait SinkTaskContext: Send + Sync {

@@ -629,3 +629,107 @@ fn kill_9_of_a_worker_hosting_jvm_connectors_loses_no_line() {
     );
     assert!(dups < want.len() / 2, "{dups} duplicates");
 }
+
+/// A JVM sink with Kafka's JsonConverter: good records are converted and written by the jar,
+/// bad ones are skipped under `errors.tolerance=all` and land in the DLQ with Kafka's
+/// context headers naming the stage and the converter, their bytes unchanged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jvm_sink_converts_in_java_and_sends_bad_records_to_the_dead_letter_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("gateway.log");
+    let port = free_port();
+    let worker = write_worker(dir.path(), port, "");
+    let child = spawn(&[&worker], &log);
+    let logp = log.clone();
+    tokio::task::spawn_blocking(move || wait_ready(port, &logp))
+        .await
+        .unwrap();
+    let topic = unique("jsink");
+    let dlq = unique("jsink-dlq");
+    let input = dir.path().join("in.txt");
+    let output = dir.path().join("out.txt");
+    let mut text = String::new();
+    for i in 0..30 {
+        if i % 10 == 3 {
+            text.push_str(&format!("not json {i}\n"));
+        } else {
+            text.push_str(&format!("{{\"n\":{i},\"s\":\"v{i}\"}}\n"));
+        }
+    }
+    std::fs::write(&input, &text).unwrap();
+    // The lines go in as text (native source, StringConverter) ...
+    put_config(
+        port,
+        "text-src",
+        serde_json::json!({"connector.class": "FileStreamSource",
+            "file": input.display().to_string(), "topic": topic}),
+    );
+    // ... and come out through the jar's sink with Kafka's JsonConverter.
+    let created = put_config(
+        port,
+        "json-sink",
+        serde_json::json!({"connector.class": "FileStreamSink", "connector.runtime": "jvm",
+            "file": output.display().to_string(), "topics": topic,
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "value.converter.schemas.enable": "false",
+            "errors.tolerance": "all",
+            "errors.deadletterqueue.topic.name": dlq,
+            "errors.deadletterqueue.context.headers.enable": "true"}),
+    );
+    assert_eq!(created["name"], "json-sink", "{created}");
+    let logp = log.clone();
+    let out = output.clone();
+    let written = tokio::task::spawn_blocking(move || {
+        wait_until(
+            "27 converted records",
+            Duration::from_secs(60),
+            &logp,
+            || {
+                let s = std::fs::read_to_string(&out).ok()?;
+                (s.lines().count() >= 27).then_some(s)
+            },
+        )
+    })
+    .await
+    .unwrap();
+    // FileStreamSink writes value.toString(): Kafka's schemaless JSON object is a Java
+    // HashMap, whose order puts "s" (bucket 3) before "n" (bucket 14).
+    let want: String = (0..30)
+        .filter(|i| i % 10 != 3)
+        .map(|i| format!("{{s=v{i}, n={i}}}\n"))
+        .collect();
+    assert_eq!(written, want);
+    let bad = read_topic(&dlq, 3).await;
+    assert_eq!(bad.len(), 3, "DLQ records");
+    for (m, i) in bad.iter().zip([3, 13, 23]) {
+        assert_eq!(m.value.as_deref(), Some(format!("not json {i}").as_bytes()));
+        let h = |k: &str| {
+            m.headers
+                .iter()
+                .find(|(hk, _)| hk == &format!("__connect.errors.{k}"))
+                .and_then(|(_, v)| v.clone())
+                .map(|v| String::from_utf8(v).unwrap())
+                .unwrap_or_default()
+        };
+        assert_eq!(h("stage"), "VALUE_CONVERTER");
+        assert_eq!(
+            h("class.name"),
+            "org.apache.kafka.connect.json.JsonConverter"
+        );
+        assert_eq!(
+            h("exception.class.name"),
+            "org.apache.kafka.connect.errors.DataException"
+        );
+        assert_eq!(h("topic"), topic);
+        assert!(
+            h("exception.stacktrace").contains("JsonConverter"),
+            "{}",
+            h("exception.stacktrace")
+        );
+    }
+    let status = get(port, "/connectors/json-sink/status").unwrap();
+    assert_eq!(status["tasks"][0]["state"], "RUNNING", "{status}");
+    tokio::task::spawn_blocking(move || stop(child))
+        .await
+        .unwrap();
+}

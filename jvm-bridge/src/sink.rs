@@ -37,6 +37,8 @@ struct Failed {
     index: usize,
     #[serde(default)]
     stage: Option<String>,
+    #[serde(default)]
+    executing_class: Option<String>,
     class: String,
     #[serde(default)]
     message: Option<String>,
@@ -45,13 +47,13 @@ struct Failed {
 }
 
 impl Failed {
-    fn error(self) -> ConnectError {
+    fn error(&self) -> ConnectError {
         JavaError {
-            class: self.class,
-            message: self.message,
-            trace: self.trace,
+            class: self.class.clone(),
+            message: self.message.clone(),
+            trace: self.trace.clone(),
             retriable: false,
-            stage: self.stage,
+            stage: self.stage.clone(),
         }
         .into_connect()
     }
@@ -144,6 +146,11 @@ impl JvmSinkTask {
         for f in failed {
             let index = f.index;
             let error = f.error();
+            let stage = f.stage.as_deref().unwrap_or("TASK_PUT");
+            let class = f
+                .executing_class
+                .as_deref()
+                .unwrap_or(self.spec.task_class.as_str());
             let Some(record) = records.get(index) else {
                 tracing::warn!(index, "the JVM reported a record outside the batch");
                 continue;
@@ -152,7 +159,7 @@ impl JvmSinkTask {
                 tracing::debug!(task = %self.spec.thread_name(), error = %error, "record skipped by errors.tolerance");
             }
             if let Some(r) = &reporter {
-                if let Err(e) = r.report(record, &error).await {
+                if let Err(e) = r.report_stage(record, &error, stage, class).await {
                     tracing::error!(error = %e, "failed to report an errant record");
                 }
             }

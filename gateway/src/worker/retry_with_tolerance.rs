@@ -20,6 +20,22 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// The stage Kafka calls `name` (a host runtime reports stages by name).
+    pub fn from_name(name: &str) -> Option<Stage> {
+        [
+            Stage::Transformation,
+            Stage::KeyConverter,
+            Stage::ValueConverter,
+            Stage::HeaderConverter,
+            Stage::Produce,
+            Stage::Consume,
+            Stage::TaskPut,
+            Stage::TaskPoll,
+        ]
+        .into_iter()
+        .find(|s| s.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Stage::Transformation => "TRANSFORMATION",

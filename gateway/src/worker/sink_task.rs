@@ -109,8 +109,32 @@ struct SinkErrantReporter {
 #[async_trait::async_trait]
 impl ErrantRecordReporter for SinkErrantReporter {
     async fn report(&self, record: &SinkRecord, error: &ConnectError) -> ConnectResult<()> {
+        self.report_in(record, error, Stage::TaskPut, &self.task_class)
+            .await
+    }
+
+    async fn report_stage(
+        &self,
+        record: &SinkRecord,
+        error: &ConnectError,
+        stage: &str,
+        executing_class: &str,
+    ) -> ConnectResult<()> {
+        let stage = Stage::from_name(stage).unwrap_or(Stage::TaskPut);
+        self.report_in(record, error, stage, executing_class).await
+    }
+}
+
+impl SinkErrantReporter {
+    async fn report_in(
+        &self,
+        record: &SinkRecord,
+        error: &ConnectError,
+        stage: Stage,
+        executing_class: &str,
+    ) -> ConnectResult<()> {
         self.policy
-            .report(Stage::TaskPut, error, &|| format!("{:?}", record.record));
+            .report(stage, error, &|| format!("{:?}", record.record));
         if let Some(dlq) = &self.dlq {
             let key = (
                 TopicPartition::new(
@@ -124,10 +148,7 @@ impl ErrantRecordReporter for SinkErrantReporter {
                 map.get(&key).cloned()
             };
             match original {
-                Some(m) => {
-                    dlq.report(&m, Stage::TaskPut, &self.task_class, error)
-                        .await?
-                }
+                Some(m) => dlq.report(&m, stage, executing_class, error).await?,
                 None => tracing::warn!(
                     topic = %key.0.topic, partition = key.0.partition, offset = key.1,
                     "errant record is not part of the current batch; not written to the dead letter queue"

@@ -557,14 +557,7 @@ async fn poll(task: &mut dyn SourceTask) -> ConnectResult<Option<Polled>> {
 
 /// The stage a host named for a tolerated failure.
 fn hosted_stage(name: &str) -> Stage {
-    [
-        Stage::KeyConverter,
-        Stage::ValueConverter,
-        Stage::HeaderConverter,
-    ]
-    .into_iter()
-    .find(|s| s.name() == name)
-    .unwrap_or(Stage::Transformation)
+    Stage::from_name(name).unwrap_or(Stage::Transformation)
 }
 
 async fn wait_while_paused(

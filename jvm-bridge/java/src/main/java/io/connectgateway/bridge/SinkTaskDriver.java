@@ -217,6 +217,8 @@ final class SinkTaskDriver implements TaskDriver {
         ObjectNode node = Json.object();
         node.put("index", index);
         node.put("stage", context.stage.name());
+        // What Kafka's DLQ headers name as __connect.errors.class.name.
+        node.put("executing_class", context.executingClass == null ? null : context.executingClass.getName());
         node.put("class", context.error.getClass().getName());
         node.put("message", context.error.getMessage());
         node.put("trace", Errors.trace(context.error));
