@@ -733,3 +733,83 @@ async fn jvm_sink_converts_in_java_and_sends_bad_records_to_the_dead_letter_queu
         .await
         .unwrap();
 }
+
+/// The offsets endpoints with a JVM connector: Kafka's `FileStreamSourceConnector.alterOffsets`
+/// (in the jar) judges the new offsets; the task resumes where they say.
+#[test]
+fn offsets_of_a_jvm_source_are_altered_through_the_jars_own_alter_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("gateway.log");
+    let topic = unique("joffs");
+    let input = dir.path().join("in.txt");
+    let output = dir.path().join("out.txt");
+    let text = lines(0, 50);
+    std::fs::write(&input, &text).unwrap();
+    let port = free_port();
+    let worker = write_worker(dir.path(), port, "");
+    let child = spawn(&[&worker], &log);
+    wait_ready(port, &log);
+    let src = serde_json::json!({"connector.class": "FileStreamSource", "connector.runtime": "jvm",
+        "file": input.display().to_string(), "topic": topic});
+    put_config(port, "osrc", src);
+    put_config(
+        port,
+        "osink",
+        serde_json::json!({"connector.class": "FileStreamSink", "connector.runtime": "jvm",
+            "file": output.display().to_string(), "topics": topic}),
+    );
+    wait_until("all lines once", Duration::from_secs(60), &log, || {
+        (std::fs::read_to_string(&output).ok()? == text).then_some(())
+    });
+    let stop_url = format!("http://127.0.0.1:{port}/connectors/osrc/stop");
+    curl(&["-X", "PUT", &stop_url]);
+    wait_until("STOPPED", Duration::from_secs(30), &log, || {
+        let s = get(port, "/connectors/osrc/status")?;
+        (s["connector"]["state"] == "STOPPED").then_some(())
+    });
+    let patch = |body: serde_json::Value| {
+        curl(&[
+            "-X",
+            "PATCH",
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            &body.to_string(),
+            &format!("http://127.0.0.1:{port}/connectors/osrc/offsets"),
+        ])
+        .unwrap()
+    };
+    let partition = serde_json::json!({"filename": input.display().to_string()});
+    // The jar refuses an offset that is not a number (its own validation).
+    let bad = patch(
+        serde_json::json!({"offsets": [{"partition": partition, "offset": {"position": "ten"}}]}),
+    );
+    assert!(
+        bad["error_code"].as_u64().is_some_and(|c| c >= 400),
+        "{bad}"
+    );
+    assert!(
+        bad["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("position"),
+        "the jar's message: {bad}"
+    );
+    // Rewind to the start of line 40.
+    let at: usize = lines(0, 40).len();
+    let ok = patch(
+        serde_json::json!({"offsets": [{"partition": partition, "offset": {"position": at}}]}),
+    );
+    assert!(ok["message"].as_str().is_some(), "{ok}");
+    assert!(ok.get("error_code").is_none(), "{ok}");
+    curl(&[
+        "-X",
+        "PUT",
+        &format!("http://127.0.0.1:{port}/connectors/osrc/resume"),
+    ]);
+    let want = format!("{text}{}", lines(40, 50));
+    wait_until("lines 40.. again", Duration::from_secs(60), &log, || {
+        (std::fs::read_to_string(&output).ok()? == want).then_some(())
+    });
+    stop(child);
+}

@@ -27,6 +27,7 @@ pub struct JvmSourceTask {
     /// The answer of a poll whose caller went away (pause, stop): the next poll takes it
     /// instead of asking again, so no polled batch is ever lost.
     pending: Option<oneshot::Receiver<PollAnswer>>,
+    context: Option<Arc<dyn SourceTaskContext>>,
     version: String,
 }
 
@@ -42,6 +43,7 @@ impl JvmSourceTask {
             running: None,
             acks: AckWriter::default(),
             pending: None,
+            context: None,
             version: "unknown".into(),
         }
     }
@@ -159,6 +161,7 @@ impl SourceTask for JvmSourceTask {
         }
         self.running = Some(Running { thread, handle });
         let offsets = offset_entries(context.offset_storage_reader().snapshot());
+        self.context = Some(context);
         self.call("start", json!({ "offsets": offsets })).await?;
         Ok(())
     }
@@ -210,7 +213,14 @@ impl SourceTask for JvmSourceTask {
 
     async fn commit(&mut self) -> ConnectResult<()> {
         self.flush_acks().await?;
-        self.call("commit", json!({})).await?;
+        // The Java OffsetStorageReader then answers with what was just committed, as Kafka's
+        // reads the offset store.
+        let offsets = self
+            .context
+            .as_ref()
+            .map(|c| offset_entries(c.offset_storage_reader().snapshot()))
+            .unwrap_or_else(|| json!([]));
+        self.call("commit", json!({ "offsets": offsets })).await?;
         Ok(())
     }
 
