@@ -10,6 +10,12 @@
 #                            against the real connect-file jar) and print a summary
 #   scripts/jvm.sh plugins   download connector plugins into $CONNECT_GATEWAY_CACHE/plugins/<name>/
 #                            (cached: no network when present); print that plugin.path directory
+#   scripts/jvm.sh test-plugins
+#                            compile the fault-test plugins of jvm-bridge/test-plugins with javac
+#                            against the lib directory (runs `build` first) into
+#                            $CARGO_TARGET_DIR/jvm-bridge/test-plugins/ (one plugin directory each,
+#                            plus a jar that is no plugin and a corrupt one); a no-op when the sources
+#                            and the lib are unchanged; print that plugin.path directory
 #
 # `lib="$(scripts/jvm.sh build)"` gives the class path directory (every jar in it). Only paths go to
 # stdout; progress and Maven's errors go to stderr. Maven runs offline (-o) against
@@ -34,6 +40,11 @@ OUT="$TARGET/jvm-bridge"
 LIB="$OUT/lib"
 JAR=connect-gateway-shim.jar
 PLUGINS="$CACHE/plugins"
+TEST_PLUGIN_SRC="$ROOT/jvm-bridge/test-plugins"
+TEST_PLUGINS="$OUT/test-plugins"
+# Test plugins packaged as a lone jar at the top of the plugin.path directory (Kafka treats each
+# top-level jar as a plugin location of its own) instead of a plugin directory.
+TOP_LEVEL_JARS=(not-a-plugin)
 
 # Plugins `plugins` installs: <directory name>=<groupId>:<artifactId>:<version>, one isolated
 # plugin.path entry each. Only self-contained jars belong here (copied without dependencies).
@@ -140,10 +151,82 @@ cmd_plugins() {
   echo "$PLUGINS"
 }
 
+# javac <classpath> <out dir> <source dir>: every .java under the source dir; other files (the
+# META-INF/services manifests Kafka's ServiceLoader discovery reads) are copied as they are.
+compile_tree() {
+  local cp="$1" classes="$2" src="$3"
+  mkdir -p "$classes"
+  local sources=()
+  mapfile -d '' sources < <(find "$src" -name '*.java' -print0 | LC_ALL=C sort -z)
+  if [[ ${#sources[@]} -gt 0 ]]; then
+    "$JAVAC" --release 17 -encoding UTF-8 -nowarn -cp "$cp" -d "$classes" "${sources[@]}" >&2 ||
+      die "javac failed for $src"
+  fi
+  (cd "$src" && find . -type f ! -name '*.java' -print0 | xargs -0 -r cp --parents -t "$classes")
+}
+
+# Fingerprint of the test plugins' sources and of the lib they are compiled against.
+test_plugins_stamp() {
+  {
+    (cd "$TEST_PLUGIN_SRC" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+    cat "$LIB/.stamp"
+  } | sha256sum | cut -d' ' -f1
+}
+
+cmd_test_plugins() {
+  # `build` takes the lock on $OUT/.lock (fd 9) and holds it until this script exits, so the
+  # test plugins are built under the same lock.
+  cmd_build >/dev/null
+  local stamp
+  stamp="$(test_plugins_stamp)"
+  if [[ "$(cat "$TEST_PLUGINS/.stamp" 2>/dev/null || true)" == "$stamp" ]]; then
+    echo "$TEST_PLUGINS"
+    return 0
+  fi
+  cg_require_java || exit 1
+  local jar_tool="$JAVA_HOME/bin/jar"
+  [[ -x "$jar_tool" ]] || die "no jar tool at $jar_tool (a JDK, not a JRE, is needed)"
+  log "building the test plugins into $TEST_PLUGINS"
+  local staging="$OUT/test-plugins.staging" work="$OUT/test-plugins.work"
+  rm -rf "$staging" "$work"
+  mkdir -p "$staging" "$work"
+  local plugin name lib_src lib_name cp dest
+  for plugin in "$TEST_PLUGIN_SRC"/*/; do
+    plugin="${plugin%/}"
+    name="$(basename "$plugin")"
+    [[ -d "$plugin/src" ]] || continue
+    if [[ " ${TOP_LEVEL_JARS[*]} " == *" $name "* ]]; then
+      dest="$staging"
+    else
+      dest="$staging/$name"
+    fi
+    mkdir -p "$dest"
+    cp="$LIB/*"
+    # Libraries the plugin bundles: lib/<name>/src → <plugin dir>/<name>.jar, beside the plugin's jar.
+    for lib_src in "$plugin"/lib/*/src; do
+      [[ -d "$lib_src" ]] || continue
+      lib_name="$(basename "$(dirname "$lib_src")")"
+      compile_tree "$LIB/*" "$work/$name/lib/$lib_name" "$lib_src"
+      "$jar_tool" --create --file "$dest/$lib_name.jar" -C "$work/$name/lib/$lib_name" .
+      cp="$cp:$dest/$lib_name.jar"
+    done
+    compile_tree "$cp" "$work/$name/classes" "$plugin/src"
+    "$jar_tool" --create --file "$dest/$name.jar" -C "$work/$name/classes" .
+  done
+  # Random bytes named .jar: Kafka's scan must skip it, not fail the whole plugin.path.
+  head -c 4096 /dev/urandom >"$staging/corrupt.jar"
+  echo "$stamp" >"$staging/.stamp"
+  rm -rf "$work" "$TEST_PLUGINS"
+  mv "$staging" "$TEST_PLUGINS"
+  log "test plugins: $(cd "$TEST_PLUGINS" && find . -name '*.jar' | LC_ALL=C sort | tr '\n' ' ')"
+  echo "$TEST_PLUGINS"
+}
+
 case "${1:-}" in
   build) cmd_build ;;
   test) cmd_test ;;
   plugins) cmd_plugins ;;
+  test-plugins) cmd_test_plugins ;;
   *)
     sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
     exit 2

@@ -31,6 +31,9 @@ scripts/jvm.sh build >/dev/null
 scripts/jvm.sh test 2>&1 | tee target/jvm-test-output.txt
 CONNECT_GATEWAY_PLUGIN_PATH="$(scripts/jvm.sh plugins)"
 export CONNECT_GATEWAY_PLUGIN_PATH
+# Our own faulty, library-conflicting and junk plugins for gateway/tests/jvm_faults.rs.
+CONNECT_GATEWAY_TEST_PLUGIN_PATH="$(scripts/jvm.sh test-plugins)"
+export CONNECT_GATEWAY_TEST_PLUGIN_PATH
 
 step "cargo test"
 # compat-tests needs a real Kafka Connect and the gateway running: scripts/compat.sh runs it.
