@@ -40,6 +40,15 @@ struct InitAnswer {
     #[serde(default)]
     kafka_version: String,
     plugins: Vec<FoundPlugin>,
+    #[serde(default)]
+    warnings: Vec<PathWarning>,
+}
+
+/// A plugin.path location (or a jar in it) Kafka's scan could not use.
+#[derive(Debug, Deserialize)]
+struct PathWarning {
+    location: String,
+    message: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,6 +131,11 @@ fn try_discover(plugin_path: &[PathBuf], worker: &Props) -> Result<Vec<PluginDes
         call: "init",
         message: e.to_string(),
     })?;
+    // Kafka skips a corrupt jar or a jar without plugins silently; name it, so an operator
+    // learns why a connector they dropped on plugin.path is missing.
+    for w in &init.warnings {
+        tracing::warn!(location = %w.location, "plugin.path entry: {}", w.message);
+    }
     let mut out = Vec::new();
     for p in init.plugins {
         // Classes on the host class path (Kafka's own SMTs and converters) run natively

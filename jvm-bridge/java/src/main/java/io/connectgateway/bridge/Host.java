@@ -105,6 +105,7 @@ final class Host {
         addAll(list, plugins.headerConverters());
         addAll(list, plugins.transformations());
         addAll(list, plugins.predicates());
+        ok.set("warnings", PluginPathCheck.warnings(pluginProps.get(WorkerConfig.PLUGIN_PATH_CONFIG), discovery, plugins));
         String answer = Json.ok(ok);
         instance = new Host(plugins, metrics, answer);
         return answer;

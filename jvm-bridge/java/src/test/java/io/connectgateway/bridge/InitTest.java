@@ -41,6 +41,7 @@ class InitTest {
     void initListsTheFileConnectorsFromPluginPathWithTheirVersions() {
         JsonNode ok = init();
         assertEquals("4.3.1", ok.get("kafka_version").asText());
+        assertEquals(0, ok.get("warnings").size(), "every plugin.path location yielded plugins: " + ok.get("warnings"));
         Map<String, JsonNode> plugins = plugins();
         Path dir = pluginPath().resolve("connect-file");
 
