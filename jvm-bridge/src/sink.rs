@@ -167,6 +167,20 @@ impl JvmSinkTask {
     }
 }
 
+impl Drop for JvmSinkTask {
+    /// As for `JvmSourceTask`: a task dropped without `stop` (failed `start`, abandoned) still
+    /// owns its Java handle; release it so its converters, SMTs and metrics are closed. Queued on
+    /// the task's thread, never waited for.
+    fn drop(&mut self) {
+        if let Some(r) = self.running.take() {
+            let handle = r.handle;
+            drop(r.thread.call(move |env, bridge| {
+                let _ = call_handle(env, bridge, "taskCall", handle, "release", "{}");
+            }));
+        }
+    }
+}
+
 #[async_trait]
 impl SinkTask for JvmSinkTask {
     fn version(&self) -> String {

@@ -78,6 +78,23 @@ impl JvmSourceTask {
     }
 }
 
+impl Drop for JvmSourceTask {
+    /// A task dropped without `stop` (its `start` failed, or the worker abandoned it after
+    /// `task.shutdown.graceful.timeout.ms`) still owns its Java handle: release it, so the
+    /// task's converters, SMTs and plugin metrics are closed as Kafka closes them when a task
+    /// fails to start, instead of living in the JVM for ever. Queued behind whatever runs on
+    /// the task's thread (behind a poll that never returns, for an abandoned task) and never
+    /// waited for; the thread ends once the queue is drained.
+    fn drop(&mut self) {
+        if let Some(r) = self.running.take() {
+            let handle = r.handle;
+            drop(r.thread.call(move |env, bridge| {
+                let _ = call_handle(env, bridge, "taskCall", handle, "release", "{}");
+            }));
+        }
+    }
+}
+
 fn source_map(json: Option<Vec<u8>>) -> Result<SourceMap, ConnectError> {
     match json {
         None => Ok(SourceMap::new()),
