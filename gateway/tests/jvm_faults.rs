@@ -77,7 +77,7 @@ fn test_plugins_dir() -> PathBuf {
 }
 
 /// A worker on [`plugin_path`] with the given `jvm.options` and extra lines.
-fn start_worker(dir: &Path, jvm_options: &str, extra: &str) -> (Child, u16, PathBuf) {
+fn start_worker(dir: &Path, jvm_options: &str, extra: &str) -> (Worker, u16, PathBuf) {
     start_worker_on(dir, &plugin_path(), jvm_options, extra)
 }
 
@@ -91,7 +91,7 @@ fn start_worker_on(
     plugin_path: &str,
     jvm_options: &str,
     extra: &str,
-) -> (Child, u16, PathBuf) {
+) -> (Worker, u16, PathBuf) {
     let port = free_port();
     let log = dir.join("gateway.log");
     let discovery = if extra.contains("plugin.discovery=") {
@@ -118,11 +118,42 @@ fn start_worker_on(
         ),
     )
     .unwrap();
-    let child = spawn(&[&worker], &log);
+    let process = Worker(Some(spawn(&[&worker], &log)));
     wait_until("the REST API", Duration::from_secs(90), &log, || {
         get(port, "/connector-plugins")
     });
-    (child, port, log)
+    (process, port, log)
+}
+
+/// The gateway process of a test. A test that panics before it stops the worker would leave
+/// it running (with its JVM and, in the blocked-poll test, threads that never end): dropping
+/// this kills it.
+struct Worker(Option<Child>);
+
+impl Worker {
+    fn child(&mut self) -> &mut Child {
+        self.0.as_mut().expect("the worker was stopped")
+    }
+
+    fn id(&self) -> u32 {
+        self.0.as_ref().map_or(0, Child::id)
+    }
+
+    /// SIGTERM and wait (SIGKILL after 30 s), as `common::stop`.
+    fn stop(mut self) {
+        if let Some(child) = self.0.take() {
+            stop(child);
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
 
 fn curl(args: &[&str]) -> Option<Value> {
@@ -294,7 +325,7 @@ fn a_jar_without_plugins_and_a_corrupt_jar_on_plugin_path_are_skipped_with_a_war
     for jar in ["corrupt.jar", "not-a-plugin.jar", "faulty/faulty.jar"] {
         std::fs::copy(tests.join(jar), plugins.join(jar)).unwrap();
     }
-    let (child, port, log) = start_worker_on(
+    let (worker, port, log) = start_worker_on(
         dir.path(),
         &plugins.display().to_string(),
         "-Xms64m -Xmx256m",
@@ -351,13 +382,13 @@ fn a_jar_without_plugins_and_a_corrupt_jar_on_plugin_path_are_skipped_with_a_war
                 .then_some(())
         },
     );
-    stop(child);
+    worker.stop();
 }
 
 #[test]
 fn two_plugins_bundling_different_versions_of_a_library_each_see_their_own() {
     let dir = tempfile::tempdir().unwrap();
-    let (child, port, log) = start_worker(dir.path(), "-Xms64m -Xmx256m", "");
+    let (worker, port, log) = start_worker(dir.path(), "-Xms64m -Xmx256m", "");
     let tests = test_plugins_dir();
 
     // Kafka asks each connector its version at discovery: each answers with its own library's.
@@ -434,7 +465,7 @@ fn two_plugins_bundling_different_versions_of_a_library_each_see_their_own() {
             Some("RUNNING")
         );
     }
-    stop(child);
+    worker.stop();
 }
 
 #[test]
@@ -444,7 +475,7 @@ fn a_java_exception_in_a_constructor_start_poll_or_put_fails_only_that_connector
     // A connector's constructor has no config: the faulty connectors' constructors throw while
     // this file exists (created only after the plugin was discovered and validated).
     let marker = dir.path().join("constructors-fail");
-    let (child, port, log) = start_worker(
+    let (worker, port, log) = start_worker(
         dir.path(),
         &format!(
             "-Xms64m -Xmx256m -Dfaulty.constructor.marker={}",
@@ -452,7 +483,7 @@ fn a_java_exception_in_a_constructor_start_poll_or_put_fails_only_that_connector
         ),
         "",
     );
-    let pid = child.id();
+    let pid = worker.id();
     let topic = unique("faults");
     let out = dir.path().join("out.txt");
     healthy_pipeline(port, &topic, &out, 1, &log);
@@ -576,19 +607,19 @@ fn a_java_exception_in_a_constructor_start_poll_or_put_fails_only_that_connector
 
     // The worker and the other connectors kept running through all of it.
     assert_still_flowing(port, &out, 1, &log);
-    stop(child);
+    worker.stop();
 }
 
 #[test]
 fn a_task_blocked_in_poll_is_abandoned_after_the_shutdown_timeout_and_delete_and_sigterm_complete()
 {
     let dir = tempfile::tempdir().unwrap();
-    let (mut child, port, log) = start_worker(
+    let (mut worker, port, log) = start_worker(
         dir.path(),
         "-Xms64m -Xmx256m",
         "task.shutdown.graceful.timeout.ms=1000\n",
     );
-    let pid = child.id();
+    let pid = worker.id();
     let topic = unique("blocked");
     let out = dir.path().join("out.txt");
     healthy_pipeline(port, &topic, &out, 1, &log);
@@ -636,8 +667,8 @@ fn a_task_blocked_in_poll_is_abandoned_after_the_shutdown_timeout_and_delete_and
     blocked("stuck-again");
     assert!(thread_in(pid, "task-stuck-0", "Faults.blockForever"));
     let started = Instant::now();
-    sigterm(&child);
-    let status = wait_exit(&mut child, Duration::from_secs(30));
+    sigterm(worker.child());
+    let status = wait_exit(worker.child(), Duration::from_secs(30));
     let exited_in = started.elapsed();
     assert!(status.success(), "{status:?}\n{}", tail(&log));
     assert!(
@@ -652,7 +683,7 @@ fn an_out_of_memory_error_in_one_task_fails_that_task_and_the_others_keep_runnin
     let dir = tempfile::tempdir().unwrap();
     // A small heap; the hog allocates 16 MiB arrays until one does not fit, so what it leaves
     // free is enough for the small allocations of the other tasks meanwhile.
-    let (child, port, log) = start_worker(dir.path(), "-Xms32m -Xmx64m", "");
+    let (worker, port, log) = start_worker(dir.path(), "-Xms32m -Xmx64m", "");
     let topic = unique("oom");
     let out = dir.path().join("out.txt");
     healthy_pipeline(port, &topic, &out, 2, &log);
@@ -693,5 +724,5 @@ fn an_out_of_memory_error_in_one_task_fails_that_task_and_the_others_keep_runnin
         },
     );
     assert_still_flowing(port, &out, 2, &log);
-    stop(child);
+    worker.stop();
 }
