@@ -10,7 +10,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -67,7 +67,7 @@ fn write_worker(dir: &Path, port: u16, extra: &str) -> PathBuf {
              rocketmq.namesrv.addr={}\n\
              rocketmq.topic.default.queues=1\n\
              plugin.path={}\n\
-             jvm.options=-Xms64m -Xmx512m\n{extra}",
+             jvm.options=-Xms64m -Xmx512m -Xcheck:jni\n{extra}",
             dir.join("connect.offsets").display(),
             namesrv(),
             plugin_path().display(),
@@ -75,6 +75,37 @@ fn write_worker(dir: &Path, port: u16, extra: &str) -> PathBuf {
     )
     .unwrap();
     p
+}
+
+/// A worker process, killed if a failing assertion unwinds past it (no stray workers).
+struct Running(Option<Child>);
+
+impl Running {
+    fn stop(mut self) {
+        if let Some(c) = self.0.take() {
+            stop(c);
+        }
+    }
+
+    fn kill9(mut self) {
+        if let Some(mut c) = self.0.take() {
+            c.kill().unwrap();
+            c.wait().unwrap();
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn start(worker: &Path, log: &Path) -> Running {
+    Running(Some(spawn(&[worker], log)))
 }
 
 fn curl(args: &[&str]) -> Option<serde_json::Value> {
@@ -133,7 +164,7 @@ fn jvm_file_stream_jars_move_a_file_byte_exact_through_rocketmq_and_resume_after
     std::fs::write(&input, &first).unwrap();
     let port = free_port();
     let worker = write_worker(dir.path(), port, "");
-    let child = spawn(&[&worker], &log);
+    let child = start(&worker, &log);
     wait_ready(port, &log);
 
     // The jar's plugins are listed beside the native ones, with the jar's version.
@@ -179,7 +210,7 @@ fn jvm_file_stream_jars_move_a_file_byte_exact_through_rocketmq_and_resume_after
         &log,
         || (get(port, "/connectors/jsrc/offsets")? == want).then_some(()),
     );
-    stop(child);
+    child.stop();
 
     // Restart: the task resumes from the stored position, the sink from its queue offsets.
     let second = lines(3_000, 4_000);
@@ -188,7 +219,7 @@ fn jvm_file_stream_jars_move_a_file_byte_exact_through_rocketmq_and_resume_after
         .open(&input)
         .and_then(|mut f| std::io::Write::write_all(&mut f, second.as_bytes()))
         .unwrap();
-    let child = spawn(&[&worker], &log);
+    let child = start(&worker, &log);
     wait_ready(port, &log);
     let all = format!("{first}{second}");
     wait_until(
@@ -203,7 +234,15 @@ fn jvm_file_stream_jars_move_a_file_byte_exact_through_rocketmq_and_resume_after
         all,
         "duplicates after the restart"
     );
-    stop(child);
+    child.stop();
+    // The workers ran with -Xcheck:jni: the JVM found no misuse of JNI by the bridge.
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        !text.contains("WARNING in native method")
+            && !text.contains("FATAL ERROR in native method"),
+        "{}",
+        tail(&log)
+    );
 }
 
 #[test]
@@ -212,7 +251,7 @@ fn a_jvm_task_that_throws_in_start_fails_with_the_java_trace_and_others_keep_run
     let log = dir.path().join("gateway.log");
     let port = free_port();
     let worker = write_worker(dir.path(), port, "");
-    let child = spawn(&[&worker], &log);
+    let child = start(&worker, &log);
     wait_ready(port, &log);
     let topic = unique("jfail");
     let input = dir.path().join("in.txt");
@@ -264,7 +303,7 @@ fn a_jvm_task_that_throws_in_start_fails_with_the_java_trace_and_others_keep_run
     ])
     .unwrap();
     assert!(v["error_count"].as_u64().unwrap() >= 1, "{v}");
-    stop(child);
+    child.stop();
     assert!(
         std::fs::read_to_string(&log)
             .unwrap()
@@ -280,7 +319,7 @@ fn without_a_jdk_jvm_plugins_are_unavailable_and_native_ones_run() {
     let log = dir.path().join("gateway.log");
     let port = free_port();
     let worker = write_worker(dir.path(), port, "jvm.java.home=/nonexistent-jdk\n");
-    let child = spawn(&[&worker], &log);
+    let child = start(&worker, &log);
     wait_ready(port, &log);
     let plugins = get(port, "/connector-plugins").unwrap();
     assert!(
@@ -305,7 +344,7 @@ fn without_a_jdk_jvm_plugins_are_unavailable_and_native_ones_run() {
         r["error_code"] == 400 && r["message"].as_str().unwrap().contains("jvm"),
         "{r}"
     );
-    stop(child);
+    child.stop();
 }
 
 async fn transport() -> Arc<RocketMqTransport> {
@@ -339,7 +378,7 @@ async fn kafka_json_converter_and_smts_run_inside_the_jvm() {
     let log = dir.path().join("gateway.log");
     let port = free_port();
     let worker = write_worker(dir.path(), port, "");
-    let child = spawn(&[&worker], &log);
+    let child = start(&worker, &log);
     let logp = log.clone();
     tokio::task::spawn_blocking(move || wait_ready(port, &logp))
         .await
@@ -408,7 +447,7 @@ async fn kafka_json_converter_and_smts_run_inside_the_jvm() {
         .map(|f| f["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, vec!["line", "origin"]);
-    tokio::task::spawn_blocking(move || stop(child))
+    tokio::task::spawn_blocking(move || child.stop())
         .await
         .unwrap();
 }
@@ -421,7 +460,7 @@ async fn every_kafka_smt_and_predicate_runs_in_the_jvm() {
     let log = dir.path().join("gateway.log");
     let port = free_port();
     let worker = write_worker(dir.path(), port, "");
-    let child = spawn(&[&worker], &log);
+    let child = start(&worker, &log);
     let logp = log.clone();
     tokio::task::spawn_blocking(move || wait_ready(port, &logp))
         .await
@@ -547,7 +586,7 @@ async fn every_kafka_smt_and_predicate_runs_in_the_jvm() {
             .is_err(),
         "a topic every record was filtered from is never created"
     );
-    tokio::task::spawn_blocking(move || stop(child))
+    tokio::task::spawn_blocking(move || child.stop())
         .await
         .unwrap();
 }
@@ -580,7 +619,7 @@ fn kill_9_of_a_worker_hosting_jvm_connectors_loses_no_line() {
     std::fs::write(&input, &text).unwrap();
     let port = free_port();
     let worker = write_worker(dir.path(), port, "");
-    let child = spawn(&[&worker], &log);
+    let child = start(&worker, &log);
     wait_ready(port, &log);
     put_config(
         port,
@@ -599,10 +638,8 @@ fn kill_9_of_a_worker_hosting_jvm_connectors_loses_no_line() {
         let n = std::fs::read_to_string(&output).ok()?.lines().count();
         (n > 20_000).then_some(())
     });
-    let mut child = child;
-    child.kill().unwrap(); // SIGKILL: no flush, no goodbye
-    child.wait().unwrap();
-    let child = spawn(&[&worker], &log);
+    child.kill9(); // no flush, no goodbye
+    let child = start(&worker, &log);
     wait_ready(port, &log);
     let want: Vec<&str> = text.lines().collect();
     let got = wait_until(
@@ -615,7 +652,7 @@ fn kill_9_of_a_worker_hosting_jvm_connectors_loses_no_line() {
             (distinct.len() >= want.len()).then_some(got)
         },
     );
-    stop(child);
+    child.stop();
     let lines: Vec<&str> = got.lines().collect();
     let distinct: std::collections::BTreeSet<&str> = lines.iter().copied().collect();
     for l in &want {
@@ -639,7 +676,7 @@ async fn jvm_sink_converts_in_java_and_sends_bad_records_to_the_dead_letter_queu
     let log = dir.path().join("gateway.log");
     let port = free_port();
     let worker = write_worker(dir.path(), port, "");
-    let child = spawn(&[&worker], &log);
+    let child = start(&worker, &log);
     let logp = log.clone();
     tokio::task::spawn_blocking(move || wait_ready(port, &logp))
         .await
@@ -729,7 +766,7 @@ async fn jvm_sink_converts_in_java_and_sends_bad_records_to_the_dead_letter_queu
     }
     let status = get(port, "/connectors/json-sink/status").unwrap();
     assert_eq!(status["tasks"][0]["state"], "RUNNING", "{status}");
-    tokio::task::spawn_blocking(move || stop(child))
+    tokio::task::spawn_blocking(move || child.stop())
         .await
         .unwrap();
 }
@@ -747,7 +784,7 @@ fn offsets_of_a_jvm_source_are_altered_through_the_jars_own_alter_offsets() {
     std::fs::write(&input, &text).unwrap();
     let port = free_port();
     let worker = write_worker(dir.path(), port, "");
-    let child = spawn(&[&worker], &log);
+    let child = start(&worker, &log);
     wait_ready(port, &log);
     let src = serde_json::json!({"connector.class": "FileStreamSource", "connector.runtime": "jvm",
         "file": input.display().to_string(), "topic": topic});
@@ -811,5 +848,5 @@ fn offsets_of_a_jvm_source_are_altered_through_the_jars_own_alter_offsets() {
     wait_until("lines 40.. again", Duration::from_secs(60), &log, || {
         (std::fs::read_to_string(&output).ok()? == want).then_some(())
     });
-    stop(child);
+    child.stop();
 }
