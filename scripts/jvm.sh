@@ -8,8 +8,9 @@
 #                            print that directory
 #   scripts/jvm.sh test      run the shim's JUnit tests (they call Bridge as the Rust side does,
 #                            against the real connect-file jar) and print a summary
-#   scripts/jvm.sh plugins   download connector plugins into $CONNECT_GATEWAY_CACHE/plugins/<name>/
-#                            (cached: no network when present); print that plugin.path directory
+#   scripts/jvm.sh plugins   download connector plugins into $CONNECT_GATEWAY_CACHE/plugins/<name>/, one
+#                            isolated plugin.path entry each (jars as they are, plugin archives unpacked;
+#                            cached: no network when present); print that plugin.path directory
 #   scripts/jvm.sh test-plugins
 #                            compile the fault-test plugins of jvm-bridge/test-plugins with javac
 #                            against the lib directory (runs `build` first) into
@@ -22,7 +23,8 @@
 # $CONNECT_GATEWAY_CACHE/m2 and goes online only when that cache lacks something.
 #
 # Environment: CONNECT_GATEWAY_CACHE (~/.cache/connect-gateway), CARGO_TARGET_DIR (<repo>/target),
-# KAFKA_VERSION (version of the plugins `plugins` fetches; default 4.3.1, the shim's Kafka).
+# KAFKA_VERSION (version of Kafka's own plugins `plugins` fetches; default 4.3.1, the shim's Kafka),
+# DEBEZIUM_VERSION (Debezium's PostgreSQL connector plugin; default 3.7.0.Final, built on Kafka 4.3.1).
 # Needs a JDK 17+ (javac on PATH or JAVA_HOME) and mvn.
 set -euo pipefail
 
@@ -31,6 +33,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib/java.sh"
 
 KAFKA_VERSION="${KAFKA_VERSION:-4.3.1}"
+DEBEZIUM_VERSION="${DEBEZIUM_VERSION:-3.7.0.Final}"
 CACHE="${CONNECT_GATEWAY_CACHE:-$HOME/.cache/connect-gateway}"
 M2="$CACHE/m2"
 MODULE="$ROOT/jvm-bridge/java"
@@ -46,10 +49,12 @@ TEST_PLUGINS="$OUT/test-plugins"
 # top-level jar as a plugin location of its own) instead of a plugin directory.
 TOP_LEVEL_JARS=(not-a-plugin)
 
-# Plugins `plugins` installs: <directory name>=<groupId>:<artifactId>:<version>, one isolated
-# plugin.path entry each. Only self-contained jars belong here (copied without dependencies).
+# Plugins `plugins` installs: <directory name>=<groupId>:<artifactId>:<version>[:<type>:<classifier>],
+# one isolated plugin.path entry each. A plain jar must be self-contained (copied without
+# dependencies); a tar.gz or zip is a plugin archive with every jar the plugin needs, unpacked.
 PLUGIN_ARTIFACTS=(
   "connect-file=org.apache.kafka:connect-file:$KAFKA_VERSION"
+  "debezium-postgres=io.debezium:debezium-connector-postgres:$DEBEZIUM_VERSION:tar.gz:plugin"
 )
 
 # Fully qualified goals (the version comes from the pom's pluginManagement): a goal prefix such as
@@ -131,22 +136,47 @@ cmd_test() {
   [[ $rc -eq 0 ]] || die "tests failed (reports: $reports)"
 }
 
+# Unpacks a plugin archive (tar.gz or zip) into a directory.
+unpack() { # ARCHIVE DIR
+  case "$1" in
+    *.tar.gz | *.tgz) tar -xzf "$1" -C "$2" ;;
+    *.zip) (cd "$2" && "$JAVA_HOME/bin/jar" xf "$1") ;;
+    *) die "cannot unpack $1 (tar.gz or zip expected)" ;;
+  esac
+}
+
 cmd_plugins() {
-  local entry name gav artifact version dir
+  local entry name gav artifact version type dir staging archive
   for entry in "${PLUGIN_ARTIFACTS[@]}"; do
     name="${entry%%=*}"
     gav="${entry#*=}"
     artifact="$(cut -d: -f2 <<<"$gav")"
     version="$(cut -d: -f3 <<<"$gav")"
+    type="$(cut -d: -f4 <<<"$gav")"
     dir="$PLUGINS/$name"
-    [[ -f "$dir/$artifact-$version.jar" ]] && continue
+    # Present: the marker names this very artifact (a jar copied before markers existed counts too).
+    [[ "$(cat "$dir/.artifact" 2>/dev/null || true)" == "$gav" ]] && continue
+    [[ -z "$type" && -f "$dir/$artifact-$version.jar" ]] && continue
     require_tools
     log "fetching $gav into $dir"
-    rm -rf "$dir.staging"
-    mvn_run "$DEPENDENCY_PLUGIN:copy" -Dartifact="$gav" -DoutputDirectory="$dir.staging" -Dmdep.overWriteReleases=true ||
-      die "could not download $gav"
+    staging="$dir.staging"
+    rm -rf "$staging" "$dir.download"
+    if [[ -z "$type" ]]; then
+      mvn_run "$DEPENDENCY_PLUGIN:copy" -Dartifact="$gav" -DoutputDirectory="$staging" -Dmdep.overWriteReleases=true ||
+        die "could not download $gav"
+    else
+      mvn_run "$DEPENDENCY_PLUGIN:copy" -Dartifact="$gav" -DoutputDirectory="$dir.download" -Dmdep.overWriteReleases=true ||
+        die "could not download $gav"
+      archive="$(find "$dir.download" -maxdepth 1 -type f -name "*.$type" | head -n 1)"
+      [[ -n "$archive" ]] || die "no .$type in what Maven fetched for $gav"
+      mkdir -p "$staging"
+      unpack "$archive" "$staging"
+      rm -rf "$dir.download"
+      log "$(find "$staging" -name '*.jar' | wc -l) jars from $(basename "$archive") ($(du -sh "$staging" | cut -f1))"
+    fi
+    echo "$gav" >"$staging/.artifact"
     rm -rf "$dir"
-    mv "$dir.staging" "$dir"
+    mv "$staging" "$dir"
   done
   echo "$PLUGINS"
 }
