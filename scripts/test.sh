@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: format, lints, all unit/integration tests (the RocketMQ ones against a real
-# broker), the side-by-side compatibility suite against a real Kafka Connect, the quickstart.
+# broker, Debezium's against a real PostgreSQL), the side-by-side compatibility suite against a
+# real Kafka Connect, the quickstart.
 # This is what `.ci/run` runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,12 +21,19 @@ export ROCKETMQ_STATE_DIR="$PWD/target/rocketmq-test"
 export ROCKETMQ_NAMESRV_PORT="${ROCKETMQ_NAMESRV_PORT:-39876}"
 export ROCKETMQ_BROKER_PORT="${ROCKETMQ_BROKER_PORT:-40911}"
 scripts/rocketmq.sh stop >/dev/null 2>&1 || true
-trap 'scripts/rocketmq.sh stop >/dev/null 2>&1 || true' EXIT
+trap 'scripts/rocketmq.sh stop >/dev/null 2>&1 || true; scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
 # Two steps, so a failed start stops the run here (eval of empty output would not).
 rocketmq_env="$(scripts/rocketmq.sh start)"
 eval "$rocketmq_env"
 
-step "JVM bridge: the Java shim, its tests, connector jars (scripts/jvm.sh)"
+step "PostgreSQL (logical replication, for the Debezium tests; scripts/postgres.sh)"
+export POSTGRES_STATE_DIR="$PWD/target/postgres-test"
+export POSTGRES_PORT="${POSTGRES_PORT:-45432}"
+scripts/postgres.sh stop >/dev/null 2>&1 || true
+postgres_env="$(scripts/postgres.sh start)"
+eval "$postgres_env"
+
+step "JVM bridge: the Java shim, its tests, connector plugins (scripts/jvm.sh)"
 # Builds into $CARGO_TARGET_DIR/jvm-bridge/lib, next to the binaries the tests run.
 scripts/jvm.sh build >/dev/null
 scripts/jvm.sh test 2>&1 | tee target/jvm-test-output.txt
