@@ -120,7 +120,7 @@ fn write_worker(dir: &Path, port: u16, plugins: &Path) -> PathBuf {
              rocketmq.topic.default.queues=1\n\
              plugin.path={}\n\
              plugin.discovery=service_load\n\
-             jvm.options=-Xms64m -Xmx512m\n",
+             jvm.options=-Xms64m -Xmx512m -Xcheck:jni\n",
             dir.join("connect.offsets").display(),
             namesrv(),
             plugins.display(),
@@ -507,6 +507,14 @@ fn debezium_postgres_streams_row_changes_per_table_and_resumes_from_the_stored_l
     }
     assert_eq!(extra, 0, "records after the last expected one: {per_op:?}");
     gateway.stop();
+    // The JVM ran with -Xcheck:jni: no misuse of JNI by the bridge under Debezium's threads.
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        !text.contains("WARNING in native method")
+            && !text.contains("FATAL ERROR in native method"),
+        "{}",
+        tail(&log)
+    );
     eprintln!(
         "debezium: gateway ready in {:.1}s; {} change events in {:.1}s: {per_op:?}",
         started_in.as_secs_f64(),
