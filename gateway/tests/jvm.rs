@@ -67,7 +67,8 @@ fn write_worker(dir: &Path, port: u16, extra: &str) -> PathBuf {
              rocketmq.namesrv.addr={}\n\
              rocketmq.topic.default.queues=1\n\
              plugin.path={}\n\
-             jvm.options=-Xms64m -Xmx512m -Xcheck:jni\n{extra}",
+             jvm.options=-Xms64m -Xmx512m -Xcheck:jni\n\
+             plugin.discovery=service_load\n{extra}",
             dir.join("connect.offsets").display(),
             namesrv(),
             plugin_path().display(),
