@@ -10,20 +10,13 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{free_port, spawn, stop, tail, wait_until};
+use common::{
+    curl, free_port, get, namesrv, tail, transport, unique, wait_until, worker_properties, Worker,
+};
 use connect_api::TopicPartition;
-use gateway::transport::rocketmq::{RocketMqConfig, RocketMqTransport};
 use gateway::transport::{ConsumedMessage, RecordTransport};
-
-fn namesrv() -> String {
-    std::env::var("ROCKETMQ_NAMESRV_ADDR").expect(
-        "ROCKETMQ_NAMESRV_ADDR is not set: start a broker with `eval \"$(scripts/rocketmq.sh start)\"` (scripts/test.sh does)",
-    )
-}
 
 /// Where `scripts/jvm.sh plugins` put the connector jars.
 fn plugin_path() -> PathBuf {
@@ -45,23 +38,12 @@ fn plugin_path() -> PathBuf {
     p
 }
 
-fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{prefix}-{}-{}", std::process::id(), nanos % 1_000_000_000)
-}
-
 fn write_worker(dir: &Path, port: u16, extra: &str) -> PathBuf {
-    let p = dir.join("worker.properties");
-    std::fs::write(
-        &p,
-        format!(
-            "listeners=http://127.0.0.1:{port}\n\
-             rocketmq.rest.listeners=\n\
-             offset.storage.file.filename={}\n\
-             offset.flush.interval.ms=300\n\
+    worker_properties(
+        dir,
+        port,
+        &format!(
+            "offset.flush.interval.ms=300\n\
              key.converter=org.apache.kafka.connect.storage.StringConverter\n\
              value.converter=org.apache.kafka.connect.storage.StringConverter\n\
              rocketmq.namesrv.addr={}\n\
@@ -69,53 +51,10 @@ fn write_worker(dir: &Path, port: u16, extra: &str) -> PathBuf {
              plugin.path={}\n\
              jvm.options=-Xms64m -Xmx512m -Xcheck:jni\n\
              plugin.discovery=service_load\n{extra}",
-            dir.join("connect.offsets").display(),
             namesrv(),
             plugin_path().display(),
         ),
     )
-    .unwrap();
-    p
-}
-
-/// A worker process, killed if a failing assertion unwinds past it (no stray workers).
-struct Running(Option<Child>);
-
-impl Running {
-    fn stop(mut self) {
-        if let Some(c) = self.0.take() {
-            stop(c);
-        }
-    }
-
-    fn kill9(mut self) {
-        if let Some(mut c) = self.0.take() {
-            c.kill().unwrap();
-            c.wait().unwrap();
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.0.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-fn start(worker: &Path, log: &Path) -> Running {
-    Running(Some(spawn(&[worker], log)))
-}
-
-fn curl(args: &[&str]) -> Option<serde_json::Value> {
-    let out = Command::new("curl").args(["-s"]).args(args).output().ok()?;
-    serde_json::from_slice(&out.stdout).ok()
-}
-
-fn get(port: u16, path: &str) -> Option<serde_json::Value> {
-    curl(&["-f", &format!("http://127.0.0.1:{port}{path}")])
 }
 
 fn put_config(port: u16, name: &str, config: serde_json::Value) -> serde_json::Value {
@@ -165,7 +104,7 @@ fn jvm_file_stream_jars_move_a_file_byte_exact_through_rocketmq_and_resume_after
     std::fs::write(&input, &first).unwrap();
     let port = free_port();
     let worker = write_worker(dir.path(), port, "");
-    let child = start(&worker, &log);
+    let child = Worker::start(&[&worker], &log);
     wait_ready(port, &log);
 
     // The jar's plugins are listed beside the native ones, with the jar's version.
@@ -220,7 +159,7 @@ fn jvm_file_stream_jars_move_a_file_byte_exact_through_rocketmq_and_resume_after
         .open(&input)
         .and_then(|mut f| std::io::Write::write_all(&mut f, second.as_bytes()))
         .unwrap();
-    let child = start(&worker, &log);
+    let child = Worker::start(&[&worker], &log);
     wait_ready(port, &log);
     let all = format!("{first}{second}");
     wait_until(
@@ -252,7 +191,7 @@ fn a_jvm_task_that_throws_in_start_fails_with_the_java_trace_and_others_keep_run
     let log = dir.path().join("gateway.log");
     let port = free_port();
     let worker = write_worker(dir.path(), port, "");
-    let child = start(&worker, &log);
+    let child = Worker::start(&[&worker], &log);
     wait_ready(port, &log);
     let topic = unique("jfail");
     let input = dir.path().join("in.txt");
@@ -320,7 +259,7 @@ fn without_a_jdk_jvm_plugins_are_unavailable_and_native_ones_run() {
     let log = dir.path().join("gateway.log");
     let port = free_port();
     let worker = write_worker(dir.path(), port, "jvm.java.home=/nonexistent-jdk\n");
-    let child = start(&worker, &log);
+    let child = Worker::start(&[&worker], &log);
     wait_ready(port, &log);
     let plugins = get(port, "/connector-plugins").unwrap();
     assert!(
@@ -348,15 +287,6 @@ fn without_a_jdk_jvm_plugins_are_unavailable_and_native_ones_run() {
     child.stop();
 }
 
-async fn transport() -> Arc<RocketMqTransport> {
-    let config = RocketMqConfig {
-        namesrv_addr: namesrv(),
-        producer_group: unique("test-producer"),
-        ..RocketMqConfig::default()
-    };
-    RocketMqTransport::connect(config).await.unwrap()
-}
-
 async fn read_topic(topic: &str, want: usize) -> Vec<ConsumedMessage> {
     let t = transport().await;
     let mut c = t.consumer(&unique("jvm-reader")).await.unwrap();
@@ -379,7 +309,7 @@ async fn kafka_json_converter_and_smts_run_inside_the_jvm() {
     let log = dir.path().join("gateway.log");
     let port = free_port();
     let worker = write_worker(dir.path(), port, "");
-    let child = start(&worker, &log);
+    let child = Worker::start(&[&worker], &log);
     let logp = log.clone();
     tokio::task::spawn_blocking(move || wait_ready(port, &logp))
         .await
@@ -461,7 +391,7 @@ async fn every_kafka_smt_and_predicate_runs_in_the_jvm() {
     let log = dir.path().join("gateway.log");
     let port = free_port();
     let worker = write_worker(dir.path(), port, "");
-    let child = start(&worker, &log);
+    let child = Worker::start(&[&worker], &log);
     let logp = log.clone();
     tokio::task::spawn_blocking(move || wait_ready(port, &logp))
         .await
@@ -620,7 +550,7 @@ fn kill_9_of_a_worker_hosting_jvm_connectors_loses_no_line() {
     std::fs::write(&input, &text).unwrap();
     let port = free_port();
     let worker = write_worker(dir.path(), port, "");
-    let child = start(&worker, &log);
+    let child = Worker::start(&[&worker], &log);
     wait_ready(port, &log);
     put_config(
         port,
@@ -640,7 +570,7 @@ fn kill_9_of_a_worker_hosting_jvm_connectors_loses_no_line() {
         (n > 20_000).then_some(())
     });
     child.kill9(); // no flush, no goodbye
-    let child = start(&worker, &log);
+    let child = Worker::start(&[&worker], &log);
     wait_ready(port, &log);
     let want: Vec<&str> = text.lines().collect();
     let got = wait_until(
@@ -677,7 +607,7 @@ async fn jvm_sink_converts_in_java_and_sends_bad_records_to_the_dead_letter_queu
     let log = dir.path().join("gateway.log");
     let port = free_port();
     let worker = write_worker(dir.path(), port, "");
-    let child = start(&worker, &log);
+    let child = Worker::start(&[&worker], &log);
     let logp = log.clone();
     tokio::task::spawn_blocking(move || wait_ready(port, &logp))
         .await
@@ -785,7 +715,7 @@ fn offsets_of_a_jvm_source_are_altered_through_the_jars_own_alter_offsets() {
     std::fs::write(&input, &text).unwrap();
     let port = free_port();
     let worker = write_worker(dir.path(), port, "");
-    let child = start(&worker, &log);
+    let child = Worker::start(&[&worker], &log);
     wait_ready(port, &log);
     let src = serde_json::json!({"connector.class": "FileStreamSource", "connector.runtime": "jvm",
         "file": input.display().to_string(), "topic": topic});

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{free_port, spawn, stop, tail, wait_until};
+use common::{curl, free_port, get, namesrv, tail, wait_until, worker_properties, Worker};
 use connect_api::TopicPartition;
 use gateway::transport::rocketmq::{RocketMqConfig, RocketMqTransport};
 use gateway::transport::{ConsumedMessage, RecordTransport, TransportConsumer};
@@ -27,13 +27,6 @@ fn env(name: &str, how: &str) -> String {
         .ok()
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| panic!("{name} is not set: {how} (scripts/test.sh does)"))
-}
-
-fn namesrv() -> String {
-    env(
-        "ROCKETMQ_NAMESRV_ADDR",
-        "start a broker with `eval \"$(scripts/rocketmq.sh start)\"`",
-    )
 }
 
 /// `scripts/jvm.sh plugins`' directory: one isolated plugin per subdirectory.
@@ -104,14 +97,11 @@ fn unique(prefix: &str) -> String {
 }
 
 fn write_worker(dir: &Path, port: u16, plugins: &Path) -> PathBuf {
-    let p = dir.join("worker.properties");
-    std::fs::write(
-        &p,
-        format!(
-            "listeners=http://127.0.0.1:{port}\n\
-             rocketmq.rest.listeners=\n\
-             offset.storage.file.filename={}\n\
-             offset.flush.interval.ms=500\n\
+    worker_properties(
+        dir,
+        port,
+        &format!(
+            "offset.flush.interval.ms=500\n\
              key.converter=org.apache.kafka.connect.json.JsonConverter\n\
              key.converter.schemas.enable=false\n\
              value.converter=org.apache.kafka.connect.json.JsonConverter\n\
@@ -121,22 +111,10 @@ fn write_worker(dir: &Path, port: u16, plugins: &Path) -> PathBuf {
              plugin.path={}\n\
              plugin.discovery=service_load\n\
              jvm.options=-Xms64m -Xmx512m -Xcheck:jni\n",
-            dir.join("connect.offsets").display(),
             namesrv(),
             plugins.display(),
         ),
     )
-    .unwrap();
-    p
-}
-
-fn curl(args: &[&str]) -> Option<Json> {
-    let out = Command::new("curl").args(["-s"]).args(args).output().ok()?;
-    serde_json::from_slice(&out.stdout).ok()
-}
-
-fn get(port: u16, path: &str) -> Option<Json> {
-    curl(&["-f", &format!("http://127.0.0.1:{port}{path}")])
 }
 
 fn put(port: u16, path: &str, body: &Json) -> Json {
@@ -287,7 +265,7 @@ fn debezium_postgres_streams_row_changes_per_table_and_resumes_from_the_stored_l
     let log = dir.path().join("gateway.log");
     let port = free_port();
     let worker = write_worker(dir.path(), port, &plugins);
-    let mut gateway = Gateway::start(&worker, &log);
+    let gateway = Worker::start(&[&worker], &log);
     wait_ready(port, &log);
     let started_in = test_start.elapsed();
 
@@ -465,7 +443,7 @@ fn debezium_postgres_streams_row_changes_per_table_and_resumes_from_the_stored_l
         "the slot holds the changes made while the gateway was down"
     );
 
-    let mut gateway = Gateway::start(&worker, &log);
+    let gateway = Worker::start(&[&worker], &log);
     wait_ready(port, &log);
     wait_running(port, "cdc", &log);
     let after = 7 + down.len() + 3;
@@ -521,31 +499,6 @@ fn debezium_postgres_streams_row_changes_per_table_and_resumes_from_the_stored_l
         customers.got.len() + orders.got.len(),
         test_start.elapsed().as_secs_f64()
     );
-}
-
-/// The gateway process, SIGKILLed if a failed assertion leaves it running.
-struct Gateway(Option<std::process::Child>);
-
-impl Gateway {
-    fn start(worker: &Path, log: &Path) -> Self {
-        Gateway(Some(spawn(&[worker], log)))
-    }
-
-    /// SIGTERM and wait (a clean stop: offsets flushed, tasks stopped).
-    fn stop(&mut self) {
-        if let Some(child) = self.0.take() {
-            stop(child);
-        }
-    }
-}
-
-impl Drop for Gateway {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.0.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
 }
 
 /// Drops a test database and its replication slot (which would keep WAL forever) when the

@@ -16,22 +16,19 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{free_port, sigterm, spawn, stop, tail, wait_exit, wait_until};
+use common::{
+    curl, free_port, get, namesrv, sigterm, tail, unique, wait_exit, wait_until, worker_properties,
+    Worker,
+};
 use serde_json::{json, Value};
 
 const FAULTY_SOURCE: &str = "io.connectgateway.testplugins.faulty.FaultySourceConnector";
 const FAULTY_SINK: &str = "io.connectgateway.testplugins.faulty.FaultySinkConnector";
 const GREETER_A: &str = "io.connectgateway.testplugins.greetera.GreeterASourceConnector";
 const GREETER_B: &str = "io.connectgateway.testplugins.greeterb.GreeterBSourceConnector";
-
-fn namesrv() -> String {
-    std::env::var("ROCKETMQ_NAMESRV_ADDR").expect(
-        "ROCKETMQ_NAMESRV_ADDR is not set: start a broker with `eval \"$(scripts/rocketmq.sh start)\"` (scripts/test.sh does)",
-    )
-}
 
 fn env_dir(var: &str, must_hold: &str, how: &str) -> PathBuf {
     let dir = std::env::var_os(var)
@@ -58,14 +55,6 @@ fn plugin_path() -> String {
         "scripts/jvm.sh test-plugins",
     );
     format!("{},{}", connect_file.display(), tests.display())
-}
-
-fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{prefix}-{}-{}", std::process::id(), nanos % 1_000_000_000)
 }
 
 fn test_plugins_dir() -> PathBuf {
@@ -99,70 +88,25 @@ fn start_worker_on(
     } else {
         "plugin.discovery=service_load\n"
     };
-    let worker = dir.join("worker.properties");
-    std::fs::write(
-        &worker,
-        format!(
-            "listeners=http://127.0.0.1:{port}\n\
-             rocketmq.rest.listeners=\n\
-             offset.storage.file.filename={}\n\
-             offset.flush.interval.ms=300\n\
+    let worker = worker_properties(
+        dir,
+        port,
+        &format!(
+            "offset.flush.interval.ms=300\n\
              key.converter=org.apache.kafka.connect.storage.StringConverter\n\
              value.converter=org.apache.kafka.connect.storage.StringConverter\n\
              rocketmq.namesrv.addr={}\n\
              rocketmq.topic.default.queues=1\n\
              plugin.path={plugin_path}\n\
              jvm.options={jvm_options}\n{discovery}{extra}",
-            dir.join("connect.offsets").display(),
             namesrv(),
         ),
-    )
-    .unwrap();
-    let process = Worker(Some(spawn(&[&worker], &log)));
+    );
+    let process = Worker::start(&[&worker], &log);
     wait_until("the REST API", Duration::from_secs(90), &log, || {
         get(port, "/connector-plugins")
     });
     (process, port, log)
-}
-
-/// The gateway process of a test. A test that panics before it stops the worker would leave
-/// it running (with its JVM and, in the blocked-poll test, threads that never end): dropping
-/// this kills it.
-struct Worker(Option<Child>);
-
-impl Worker {
-    fn child(&mut self) -> &mut Child {
-        self.0.as_mut().expect("the worker was stopped")
-    }
-
-    fn id(&self) -> u32 {
-        self.0.as_ref().map_or(0, Child::id)
-    }
-
-    /// SIGTERM and wait (SIGKILL after 30 s), as `common::stop`.
-    fn stop(mut self) {
-        if let Some(child) = self.0.take() {
-            stop(child);
-        }
-    }
-}
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.0.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-fn curl(args: &[&str]) -> Option<Value> {
-    let out = Command::new("curl").args(["-s"]).args(args).output().ok()?;
-    serde_json::from_slice(&out.stdout).ok()
-}
-
-fn get(port: u16, path: &str) -> Option<Value> {
-    curl(&["-f", &format!("http://127.0.0.1:{port}{path}")])
 }
 
 fn put_config(port: u16, name: &str, config: Value) {

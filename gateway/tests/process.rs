@@ -10,25 +10,21 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{free_port, report, sigterm, spawn, wait_all_seqs, wait_exit, wait_until, BIN};
+use common::{
+    free_port, report, sigterm, spawn, wait_all_seqs, wait_exit, wait_until, worker_properties, BIN,
+};
 
 fn write_worker(dir: &Path, port: u16, extra: &str) -> PathBuf {
-    let p = dir.join("worker.properties");
-    std::fs::write(
-        &p,
-        format!(
-            "listeners=http://127.0.0.1:{port}\n\
-             rocketmq.rest.listeners=\n\
-             offset.storage.file.filename={}\n\
-             offset.flush.interval.ms=300\n\
+    worker_properties(
+        dir,
+        port,
+        &format!(
+            "offset.flush.interval.ms=300\n\
              key.converter=org.apache.kafka.connect.storage.StringConverter\n\
              value.converter=org.apache.kafka.connect.converters.ByteArrayConverter\n\
-             embedded.default.partitions=3\n{extra}",
-            dir.join("connect.offsets").display()
+             embedded.default.partitions=3\n{extra}"
         ),
     )
-    .unwrap();
-    p
 }
 
 #[test]

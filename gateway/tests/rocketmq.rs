@@ -11,37 +11,15 @@ use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{free_port, report, spawn, stop, wait_all_seqs, wait_until};
+use common::{
+    free_port, get, namesrv, report, spawn, stop, transport, unique, wait_all_seqs, wait_until,
+    worker_properties,
+};
 
 use connect_api::TopicPartition;
-use gateway::transport::rocketmq::{RocketMqConfig, RocketMqTransport};
 use gateway::transport::{ConsumedMessage, OutboundMessage, RecordTransport, TopicSpec};
-
-fn namesrv() -> String {
-    std::env::var("ROCKETMQ_NAMESRV_ADDR").expect(
-        "ROCKETMQ_NAMESRV_ADDR is not set: start a broker with `eval \"$(scripts/rocketmq.sh start)\"` (scripts/test.sh does)",
-    )
-}
-
-fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{prefix}-{}-{}", std::process::id(), nanos % 1_000_000_000)
-}
-
-async fn transport() -> Arc<RocketMqTransport> {
-    let config = RocketMqConfig {
-        namesrv_addr: namesrv(),
-        producer_group: unique("test-producer"),
-        ..RocketMqConfig::default()
-    };
-    RocketMqTransport::connect(config).await.unwrap()
-}
 
 fn message(
     topic: &str,
@@ -244,32 +222,17 @@ async fn oversized_and_unmappable_records_are_rejected_not_retried() {
 // The real binary on RocketMQ.
 
 fn write_worker(dir: &Path, port: u16, namesrv: &str, extra: &str) -> PathBuf {
-    let p = dir.join("worker.properties");
-    std::fs::write(
-        &p,
-        format!(
-            "listeners=http://127.0.0.1:{port}\n\
-             rocketmq.rest.listeners=\n\
-             offset.storage.file.filename={}\n\
-             offset.flush.interval.ms=300\n\
+    worker_properties(
+        dir,
+        port,
+        &format!(
+            "offset.flush.interval.ms=300\n\
              key.converter=org.apache.kafka.connect.storage.StringConverter\n\
              value.converter=org.apache.kafka.connect.converters.ByteArrayConverter\n\
              rocketmq.namesrv.addr={namesrv}\n\
-             rocketmq.topic.default.queues=3\n{extra}",
-            dir.join("connect.offsets").display()
+             rocketmq.topic.default.queues=3\n{extra}"
         ),
     )
-    .unwrap();
-    p
-}
-
-/// GET `path` on the REST port, as JSON.
-fn get(port: u16, path: &str) -> Option<serde_json::Value> {
-    let out = Command::new("curl")
-        .args(["-s", "-f", &format!("http://127.0.0.1:{port}{path}")])
-        .output()
-        .ok()?;
-    serde_json::from_slice(&out.stdout).ok()
 }
 
 /// A dedicated RocketMQ for fault tests (they kill it), on its own ports and state dir.

@@ -14,7 +14,7 @@ use serde_json::{json, Value as Json};
 
 use crate::error::{BridgeError, JavaError};
 use crate::host::{host, intern};
-use crate::runtime::{call_handle, call_str, JvmThread};
+use crate::runtime::{call_handle, call_str, handle_of, JvmThread};
 
 /// How often a running connector's context events (`requestTaskReconfiguration`,
 /// `raiseError`) are collected.
@@ -70,13 +70,7 @@ impl JvmConnector {
         let input = input.to_string();
         host.control.call_blocking(move |env, bridge| {
             let created = call_str(env, bridge, "connectorCreate", &create)?;
-            let handle = created
-                .get("handle")
-                .and_then(Json::as_i64)
-                .ok_or_else(|| BridgeError::Protocol {
-                    call: "connectorCreate",
-                    message: format!("no handle in {created}"),
-                })?;
+            let handle = handle_of("connectorCreate", &created)?;
             let r = call_handle(env, bridge, "connectorCall", handle, op, &input);
             let _ = call_handle(env, bridge, "connectorCall", handle, "release", "{}");
             r
@@ -298,10 +292,7 @@ impl Connector for JvmConnector {
             let created = thread
                 .call(move |env, bridge| call_str(env, bridge, "connectorCreate", &create))
                 .await??;
-            let handle = created
-                .get("handle")
-                .and_then(Json::as_i64)
-                .ok_or_else(|| ConnectError::connect(format!("no handle in {created}")))?;
+            let handle = handle_of("connectorCreate", &created)?;
             self.instance = Some(Instance {
                 thread,
                 handle,

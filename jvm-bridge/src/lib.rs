@@ -8,6 +8,7 @@ pub mod host;
 pub mod runtime;
 pub mod sink;
 pub mod source;
+pub mod task;
 pub mod wire;
 
 pub use config::JvmConfig;

@@ -243,6 +243,17 @@ pub fn parse_answer(call: &'static str, s: &str) -> Result<serde_json::Value, Br
     }
 }
 
+/// The `handle` of a `connectorCreate` / `taskCreate` answer.
+pub fn handle_of(call: &'static str, created: &serde_json::Value) -> Result<i64, BridgeError> {
+    created
+        .get("handle")
+        .and_then(serde_json::Value::as_i64)
+        .ok_or_else(|| BridgeError::Protocol {
+            call,
+            message: format!("no handle in {created}"),
+        })
+}
+
 /// `static String <method>(String)`.
 pub fn call_str(
     env: &mut Env<'_>,

@@ -5,29 +5,23 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use connect_api::record::TimestampType;
 use connect_api::{
     CommitOffsets, ConnectError, ConnectResult, Props, SinkRecord, SinkTask, SinkTaskContext,
-    TopicPartition, Value,
+    TopicPartition,
 };
 use serde::Deserialize;
 use serde_json::{json, Value as Json};
 
 use crate::error::JavaError;
-use crate::host::{host, TaskSpec};
-use crate::runtime::{call_handle, call_str, sink_put, JvmThread};
-use crate::wire::{encode_sink_batch, SinkWireRecord, Writer};
+use crate::host::TaskSpec;
+use crate::runtime::sink_put;
+use crate::task::JvmTask;
+use crate::wire::{encode_sink_batch, Writer};
 
 pub struct JvmSinkTask {
     spec: TaskSpec,
-    running: Option<Running>,
+    task: Option<JvmTask>,
     context: Option<Arc<dyn SinkTaskContext>>,
-    version: String,
-}
-
-struct Running {
-    thread: JvmThread,
-    handle: i64,
 }
 
 /// A record Java could not deliver: dropped under `errors.tolerance=all`, or handed to the
@@ -36,35 +30,9 @@ struct Running {
 struct Failed {
     index: usize,
     #[serde(default)]
-    stage: Option<String>,
-    #[serde(default)]
     executing_class: Option<String>,
-    class: String,
-    #[serde(default)]
-    message: Option<String>,
-    #[serde(default)]
-    trace: String,
-}
-
-impl Failed {
-    fn error(&self) -> ConnectError {
-        JavaError {
-            class: self.class.clone(),
-            message: self.message.clone(),
-            trace: self.trace.clone(),
-            retriable: false,
-            stage: self.stage.clone(),
-        }
-        .into_connect()
-    }
-}
-
-fn bytes_of(v: &Value) -> Option<&[u8]> {
-    match v {
-        Value::Bytes(b) => Some(b),
-        Value::String(s) => Some(s.as_bytes()),
-        _ => None,
-    }
+    #[serde(flatten)]
+    error: JavaError,
 }
 
 fn tp_json(tp: &TopicPartition) -> Json {
@@ -75,26 +43,20 @@ impl JvmSinkTask {
     pub fn new(spec: TaskSpec) -> Self {
         JvmSinkTask {
             spec,
-            running: None,
+            task: None,
             context: None,
-            version: "unknown".into(),
         }
     }
 
-    fn running(&self) -> ConnectResult<&Running> {
-        self.running
+    fn task(&self) -> ConnectResult<&JvmTask> {
+        self.task
             .as_ref()
             .ok_or_else(|| ConnectError::connect("the JVM task is not started"))
     }
 
+    /// A `taskCall`, then what the Java `SinkTaskContext` was asked meanwhile.
     async fn call(&self, op: &'static str, input: Json) -> ConnectResult<Json> {
-        let r = self.running()?;
-        let handle = r.handle;
-        let input = input.to_string();
-        let answer = r
-            .thread
-            .call(move |env, bridge| call_handle(env, bridge, "taskCall", handle, op, &input))
-            .await??;
+        let answer = self.task()?.call(op, input).await?;
         self.apply_actions(&answer)?;
         Ok(answer)
     }
@@ -145,12 +107,11 @@ impl JvmSinkTask {
             .and_then(|c| c.errant_record_reporter());
         for f in failed {
             let index = f.index;
-            let error = f.error();
-            let stage = f.stage.as_deref().unwrap_or("TASK_PUT");
+            let stage = f.error.stage.clone().unwrap_or_else(|| "TASK_PUT".into());
             let class = f
                 .executing_class
-                .as_deref()
-                .unwrap_or(self.spec.task_class.as_str());
+                .unwrap_or_else(|| self.spec.task_class.clone());
+            let error = f.error.into_connect();
             let Some(record) = records.get(index) else {
                 tracing::warn!(index, "the JVM reported a record outside the batch");
                 continue;
@@ -159,7 +120,7 @@ impl JvmSinkTask {
                 tracing::debug!(task = %self.spec.thread_name(), error = %error, "record skipped by errors.tolerance");
             }
             if let Some(r) = &reporter {
-                if let Err(e) = r.report_stage(record, &error, stage, class).await {
+                if let Err(e) = r.report_stage(record, &error, &stage, &class).await {
                     tracing::error!(error = %e, "failed to report an errant record");
                 }
             }
@@ -167,24 +128,12 @@ impl JvmSinkTask {
     }
 }
 
-impl Drop for JvmSinkTask {
-    /// As for `JvmSourceTask`: a task dropped without `stop` (failed `start`, abandoned) still
-    /// owns its Java handle; release it so its converters, SMTs and metrics are closed. Queued on
-    /// the task's thread, never waited for.
-    fn drop(&mut self) {
-        if let Some(r) = self.running.take() {
-            let handle = r.handle;
-            drop(r.thread.call(move |env, bridge| {
-                let _ = call_handle(env, bridge, "taskCall", handle, "release", "{}");
-            }));
-        }
-    }
-}
-
 #[async_trait]
 impl SinkTask for JvmSinkTask {
     fn version(&self) -> String {
-        self.version.clone()
+        self.task
+            .as_ref()
+            .map_or_else(|| "unknown".into(), |t| t.version.clone())
     }
 
     fn converts_records(&self) -> bool {
@@ -196,20 +145,7 @@ impl SinkTask for JvmSinkTask {
         context: Arc<dyn SinkTaskContext>,
         props: Props,
     ) -> ConnectResult<()> {
-        let host = host().map_err(ConnectError::from)?;
-        let thread = JvmThread::spawn(host.jvm.clone(), self.spec.thread_name())?;
-        let create = self.spec.create_json("sink", &props);
-        let created = thread
-            .call(move |env, bridge| call_str(env, bridge, "taskCreate", &create))
-            .await??;
-        let handle = created
-            .get("handle")
-            .and_then(Json::as_i64)
-            .ok_or_else(|| ConnectError::connect(format!("no handle in {created}")))?;
-        if let Some(v) = created.get("version").and_then(Json::as_str) {
-            self.version = v.to_string();
-        }
-        self.running = Some(Running { thread, handle });
+        self.task = Some(JvmTask::create(&self.spec, "sink", &props).await?);
         self.context = Some(context);
         self.call("start", json!({})).await?;
         Ok(())
@@ -222,39 +158,12 @@ impl SinkTask for JvmSinkTask {
     }
 
     async fn put(&mut self, records: Vec<SinkRecord>) -> ConnectResult<()> {
-        let r = self.running()?;
-        let handle = r.handle;
+        let t = self.task()?;
+        let handle = t.handle;
         let mut w = Writer::default();
-        {
-            let wire: Vec<SinkWireRecord<'_>> = records
-                .iter()
-                .map(|s| SinkWireRecord {
-                    topic: &s.record.topic,
-                    partition: s
-                        .record
-                        .kafka_partition
-                        .unwrap_or(s.original_kafka_partition),
-                    offset: s.kafka_offset,
-                    timestamp: s.record.timestamp,
-                    timestamp_type: match s.timestamp_type {
-                        TimestampType::NoTimestampType => 0,
-                        TimestampType::CreateTime => 1,
-                        TimestampType::LogAppendTime => 2,
-                    },
-                    key: bytes_of(&s.record.key),
-                    value: bytes_of(&s.record.value),
-                    headers: s
-                        .record
-                        .headers
-                        .iter()
-                        .map(|h| (h.key.as_str(), bytes_of(&h.value)))
-                        .collect(),
-                })
-                .collect();
-            encode_sink_batch(&wire, &mut w);
-        }
+        encode_sink_batch(&records, &mut w);
         let batch = w.buf;
-        let answer = r
+        let answer = t
             .thread
             .call(move |env, bridge| sink_put(env, bridge, handle, &batch))
             .await??;
@@ -298,12 +207,12 @@ impl SinkTask for JvmSinkTask {
     }
 
     async fn stop(&mut self) -> ConnectResult<()> {
-        if self.running.is_none() {
+        if self.task.is_none() {
             return Ok(());
         }
         let stopped = self.call("stop", json!({})).await;
-        let _ = self.call("release", json!({})).await;
-        self.running = None;
+        // Dropping the task releases its Java handle.
+        self.task = None;
         stopped.map(|_| ())
     }
 }

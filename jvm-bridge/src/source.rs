@@ -14,53 +14,38 @@ use tokio::sync::oneshot;
 
 use crate::connector::offset_entries;
 use crate::error::{BridgeError, JavaError};
-use crate::host::{host, TaskSpec};
-use crate::runtime::{call_handle, call_str, source_ack, source_poll, JvmThread};
-use crate::wire::{decode_poll, AckMetadata, AckWriter, PollBatch, PolledKind};
+use crate::host::TaskSpec;
+use crate::runtime::{source_ack, source_poll};
+use crate::task::JvmTask;
+use crate::wire::{decode_poll, AckWriter, PollBatch, PolledKind};
 
 type PollAnswer = Result<Vec<ConvertedSourceRecord>, ConnectError>;
 
 pub struct JvmSourceTask {
     spec: TaskSpec,
-    running: Option<Running>,
+    task: Option<JvmTask>,
     acks: AckWriter,
     /// The answer of a poll whose caller went away (pause, stop): the next poll takes it
     /// instead of asking again, so no polled batch is ever lost.
     pending: Option<oneshot::Receiver<PollAnswer>>,
     context: Option<Arc<dyn SourceTaskContext>>,
-    version: String,
-}
-
-struct Running {
-    thread: JvmThread,
-    handle: i64,
 }
 
 impl JvmSourceTask {
     pub fn new(spec: TaskSpec) -> Self {
         JvmSourceTask {
             spec,
-            running: None,
+            task: None,
             acks: AckWriter::default(),
             pending: None,
             context: None,
-            version: "unknown".into(),
         }
     }
 
-    fn running(&self) -> ConnectResult<&Running> {
-        self.running
+    fn task(&self) -> ConnectResult<&JvmTask> {
+        self.task
             .as_ref()
             .ok_or_else(|| ConnectError::connect("the JVM task is not started"))
-    }
-
-    async fn call(&self, op: &'static str, input: Json) -> ConnectResult<Json> {
-        let r = self.running()?;
-        let handle = r.handle;
-        let input = input.to_string();
-        Ok(r.thread
-            .call(move |env, bridge| call_handle(env, bridge, "taskCall", handle, op, &input))
-            .await??)
     }
 
     /// Hands the acks gathered so far to Java's `commitRecord`.
@@ -69,29 +54,12 @@ impl JvmSourceTask {
             return Ok(());
         }
         let acks = self.acks.take();
-        let r = self.running()?;
-        let handle = r.handle;
-        r.thread
+        let t = self.task()?;
+        let handle = t.handle;
+        t.thread
             .call(move |env, bridge| source_ack(env, bridge, handle, &acks))
             .await??;
         Ok(())
-    }
-}
-
-impl Drop for JvmSourceTask {
-    /// A task dropped without `stop` (its `start` failed, or the worker abandoned it after
-    /// `task.shutdown.graceful.timeout.ms`) still owns its Java handle: release it, so the
-    /// task's converters, SMTs and plugin metrics are closed as Kafka closes them when a task
-    /// fails to start, instead of living in the JVM for ever. Queued behind whatever runs on
-    /// the task's thread (behind a poll that never returns, for an abandoned task) and never
-    /// waited for; the thread ends once the queue is drained.
-    fn drop(&mut self) {
-        if let Some(r) = self.running.take() {
-            let handle = r.handle;
-            drop(r.thread.call(move |env, bridge| {
-                let _ = call_handle(env, bridge, "taskCall", handle, "release", "{}");
-            }));
-        }
     }
 }
 
@@ -155,7 +123,9 @@ fn poll_once(
 #[async_trait]
 impl SourceTask for JvmSourceTask {
     fn version(&self) -> String {
-        self.version.clone()
+        self.task
+            .as_ref()
+            .map_or_else(|| "unknown".into(), |t| t.version.clone())
     }
 
     async fn start(
@@ -163,23 +133,12 @@ impl SourceTask for JvmSourceTask {
         context: Arc<dyn SourceTaskContext>,
         props: Props,
     ) -> ConnectResult<()> {
-        let host = host().map_err(ConnectError::from)?;
-        let thread = JvmThread::spawn(host.jvm.clone(), self.spec.thread_name())?;
-        let create = self.spec.create_json("source", &props);
-        let created = thread
-            .call(move |env, bridge| call_str(env, bridge, "taskCreate", &create))
-            .await??;
-        let handle = created
-            .get("handle")
-            .and_then(Json::as_i64)
-            .ok_or_else(|| ConnectError::connect(format!("no handle in {created}")))?;
-        if let Some(v) = created.get("version").and_then(Json::as_str) {
-            self.version = v.to_string();
-        }
-        self.running = Some(Running { thread, handle });
+        let task = self
+            .task
+            .insert(JvmTask::create(&self.spec, "source", &props).await?);
         let offsets = offset_entries(context.offset_storage_reader().snapshot());
         self.context = Some(context);
-        self.call("start", json!({ "offsets": offsets })).await?;
+        task.call("start", json!({ "offsets": offsets })).await?;
         Ok(())
     }
 
@@ -194,22 +153,22 @@ impl SourceTask for JvmSourceTask {
     }
 
     async fn poll_converted(&mut self) -> ConnectResult<Option<Vec<ConvertedSourceRecord>>> {
-        if self.pending.is_none() {
-            let acks = self.acks.take();
-            let r = self.running()?;
-            let handle = r.handle;
-            let rx = r
-                .thread
-                .call_rx(move |env, bridge| poll_once(env, bridge, handle, &acks))?;
-            self.pending = Some(rx);
-        }
-        let Some(rx) = self.pending.as_mut() else {
-            return Ok(None);
+        let rx = match &mut self.pending {
+            Some(rx) => rx,
+            None => {
+                let acks = self.acks.take();
+                let t = self.task()?;
+                let handle = t.handle;
+                let rx = t
+                    .thread
+                    .call_rx(move |env, bridge| poll_once(env, bridge, handle, &acks))?;
+                self.pending.insert(rx)
+            }
         };
         let answer = rx.await;
         self.pending = None;
-        let name = self.spec.thread_name();
-        let records = answer.map_err(|_| ConnectError::from(BridgeError::ThreadGone(name)))??;
+        let records = answer
+            .map_err(|_| ConnectError::from(BridgeError::ThreadGone(self.spec.thread_name())))??;
         Ok(Some(records))
     }
 
@@ -218,13 +177,7 @@ impl SourceTask for JvmSourceTask {
         seq: i64,
         metadata: Option<&RecordMetadata>,
     ) -> ConnectResult<()> {
-        let meta = metadata.map(|m| AckMetadata {
-            topic: m.topic.clone(),
-            partition: m.partition,
-            offset: m.offset,
-            timestamp: m.timestamp,
-        });
-        self.acks.push(seq, meta.as_ref());
+        self.acks.push(seq, metadata);
         Ok(())
     }
 
@@ -237,21 +190,23 @@ impl SourceTask for JvmSourceTask {
             .as_ref()
             .map(|c| offset_entries(c.offset_storage_reader().snapshot()))
             .unwrap_or_else(|| json!([]));
-        self.call("commit", json!({ "offsets": offsets })).await?;
+        self.task()?
+            .call("commit", json!({ "offsets": offsets }))
+            .await?;
         Ok(())
     }
 
     async fn stop(&mut self) -> ConnectResult<()> {
-        if self.running.is_none() {
+        if self.task.is_none() {
             return Ok(());
         }
         // A poll still running in Java finishes first (the thread runs one call at a time);
         // its records are dropped unsent, so their offsets are never committed.
         self.pending = None;
         let acked = self.flush_acks().await;
-        let stopped = self.call("stop", json!({})).await;
-        let _ = self.call("release", json!({})).await;
-        self.running = None;
+        let stopped = self.task()?.call("stop", json!({})).await;
+        // Dropping the task releases its Java handle.
+        self.task = None;
         acked?;
         stopped.map(|_| ())
     }

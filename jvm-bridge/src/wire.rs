@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+use connect_api::record::TimestampType;
+use connect_api::{RecordMetadata, SinkRecord, Value};
+
 /// `i64::MIN` on the wire means "no timestamp".
 const NO_TIMESTAMP: i64 = i64::MIN;
 
@@ -239,15 +242,6 @@ pub fn decode_poll(buf: &[u8]) -> WireResult<PollBatch> {
     Ok(PollBatch::Records(out))
 }
 
-/// Where the broker put an acknowledged record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AckMetadata {
-    pub topic: String,
-    pub partition: i32,
-    pub offset: i64,
-    pub timestamp: Option<i64>,
-}
-
 /// Appends acks to a batch being built; `finish` writes the count in front.
 #[derive(Default)]
 pub struct AckWriter {
@@ -256,7 +250,8 @@ pub struct AckWriter {
 }
 
 impl AckWriter {
-    pub fn push(&mut self, seq: i64, meta: Option<&AckMetadata>) {
+    /// One ack; `meta` is where the broker put the record (none: dropped or tolerated).
+    pub fn push(&mut self, seq: i64, meta: Option<&RecordMetadata>) {
         self.count += 1;
         let w = &mut self.body;
         w.i64(seq);
@@ -289,34 +284,38 @@ impl AckWriter {
     }
 }
 
-/// A consumed message on its way to a Java sink task.
-pub struct SinkWireRecord<'a> {
-    pub topic: &'a str,
-    pub partition: i32,
-    pub offset: i64,
-    pub timestamp: Option<i64>,
-    /// 0 none, 1 create time, 2 log append time.
-    pub timestamp_type: u8,
-    pub key: Option<&'a [u8]>,
-    pub value: Option<&'a [u8]>,
-    pub headers: Vec<(&'a str, Option<&'a [u8]>)>,
+/// The bytes of a record field as consumed: the worker hands a host-converting sink task
+/// its key, value and headers as `Value::Bytes` (or null).
+fn bytes_of(v: &Value) -> Option<&[u8]> {
+    match v {
+        Value::Bytes(b) => Some(b),
+        Value::String(s) => Some(s.as_bytes()),
+        _ => None,
+    }
 }
 
-pub fn encode_sink_batch(records: &[SinkWireRecord<'_>], w: &mut Writer) {
+/// One `put`'s records, straight from the worker's records into the batch.
+pub fn encode_sink_batch(records: &[SinkRecord], w: &mut Writer) {
     w.clear();
     w.u32(records.len() as u32);
-    for r in records {
-        w.str(r.topic);
-        w.i32(r.partition);
-        w.i64(r.offset);
+    for s in records {
+        let r = &s.record;
+        w.str(&r.topic);
+        w.i32(r.kafka_partition.unwrap_or(s.original_kafka_partition));
+        w.i64(s.kafka_offset);
         w.ts(r.timestamp);
-        w.u8(r.timestamp_type);
-        w.bytes(r.key);
-        w.bytes(r.value);
-        w.u16(r.headers.len().min(u16::MAX as usize) as u16);
-        for (k, v) in r.headers.iter().take(u16::MAX as usize) {
-            w.str(k);
-            w.bytes(*v);
+        w.u8(match s.timestamp_type {
+            TimestampType::NoTimestampType => 0,
+            TimestampType::CreateTime => 1,
+            TimestampType::LogAppendTime => 2,
+        });
+        w.bytes(bytes_of(&r.key));
+        w.bytes(bytes_of(&r.value));
+        let n = r.headers.len().min(u16::MAX as usize);
+        w.u16(n as u16);
+        for h in r.headers.iter().take(n) {
+            w.str(&h.key);
+            w.bytes(bytes_of(&h.value));
         }
     }
 }
@@ -406,13 +405,35 @@ mod tests {
     }
 
     #[test]
+    fn sink_batches_carry_the_consumed_bytes() {
+        let mut rec = connect_api::ConnectRecord::new("t", None, Value::Bytes(vec![0, 255]));
+        rec.headers.add("h", None, Value::Bytes(b"v".to_vec()));
+        let recs = vec![SinkRecord::new(rec, 2, 41)];
+        let mut w = Writer::default();
+        encode_sink_batch(&recs, &mut w);
+        let mut r = Reader::new(&w.buf);
+        assert_eq!(r.u32().unwrap(), 1);
+        assert_eq!(r.str().unwrap(), "t");
+        assert_eq!(r.i32().unwrap(), 2);
+        assert_eq!(r.i64().unwrap(), 41);
+        assert_eq!(r.ts().unwrap(), None);
+        assert_eq!(r.u8().unwrap(), 1);
+        assert_eq!(r.bytes().unwrap(), None);
+        assert_eq!(r.bytes().unwrap(), Some(vec![0, 255]));
+        assert_eq!(r.u16().unwrap(), 1);
+        assert_eq!(r.str().unwrap(), "h");
+        assert_eq!(r.bytes().unwrap(), Some(b"v".to_vec()));
+        assert!(r.is_empty());
+    }
+
+    #[test]
     fn acks_are_counted_in_front() {
         let mut a = AckWriter::default();
         assert!(a.take().is_empty());
         a.push(5, None);
         a.push(
             6,
-            Some(&AckMetadata {
+            Some(&RecordMetadata {
                 topic: "t".into(),
                 partition: 2,
                 offset: 9,

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use gateway::transport::rocketmq::{RocketMqConfig, RocketMqTransport};
 use native_connectors::verify::{merge_reports, Report};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_connect-gateway");
@@ -128,4 +129,106 @@ pub fn wait_all_seqs(report_file: &Path, per_task: u64, log: &Path, secs: u64) -
             })
         },
     )
+}
+
+/// The name server `scripts/rocketmq.sh start` printed (`ROCKETMQ_NAMESRV_ADDR`). Without it
+/// the RocketMQ tests fail on purpose: a silent skip would hide a broken RocketMQ path.
+pub fn namesrv() -> String {
+    std::env::var("ROCKETMQ_NAMESRV_ADDR")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .expect(
+            "ROCKETMQ_NAMESRV_ADDR is not set: start a broker with `eval \"$(scripts/rocketmq.sh start)\"` (scripts/test.sh does)",
+        )
+}
+
+/// A name no other test run uses: `<prefix>-<pid>-<nanos>`.
+pub fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{prefix}-{}-{}", std::process::id(), nanos % 1_000_000_000)
+}
+
+/// A RocketMQ client of our own transport, to write or read topics beside the worker.
+pub async fn transport() -> std::sync::Arc<RocketMqTransport> {
+    let config = RocketMqConfig {
+        namesrv_addr: namesrv(),
+        producer_group: unique("test-producer"),
+        ..RocketMqConfig::default()
+    };
+    RocketMqTransport::connect(config).await.unwrap()
+}
+
+/// `curl -s <args>`, the answer as JSON.
+pub fn curl(args: &[&str]) -> Option<serde_json::Value> {
+    let out = Command::new("curl").args(["-s"]).args(args).output().ok()?;
+    serde_json::from_slice(&out.stdout).ok()
+}
+
+/// GET `path` on the REST port, as JSON (`None` on an HTTP error).
+pub fn get(port: u16, path: &str) -> Option<serde_json::Value> {
+    curl(&["-f", &format!("http://127.0.0.1:{port}{path}")])
+}
+
+/// A worker process of a test. A test that panics before it stops the worker would leave it
+/// running (with its JVM, and threads that never end in the blocked-poll test): dropping
+/// this kills it.
+pub struct Worker(Option<Child>);
+
+impl Worker {
+    /// `connect-gateway standalone <args>`, logging to `log`.
+    pub fn start(args: &[&Path], log: &Path) -> Worker {
+        Worker(Some(spawn(args, log)))
+    }
+
+    pub fn child(&mut self) -> &mut Child {
+        self.0.as_mut().expect("the worker was stopped")
+    }
+
+    pub fn id(&self) -> u32 {
+        self.0.as_ref().map_or(0, Child::id)
+    }
+
+    /// SIGTERM and wait (SIGKILL after 30 s), as [`stop`].
+    pub fn stop(mut self) {
+        if let Some(child) = self.0.take() {
+            stop(child);
+        }
+    }
+
+    /// SIGKILL: no flush, no goodbye.
+    pub fn kill9(mut self) {
+        if let Some(mut child) = self.0.take() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Writes `dir/worker.properties`: the REST API on `port` (the RocketMQ Connect API off),
+/// offsets in `dir`, then the test's own `settings` (properties lines).
+pub fn worker_properties(dir: &Path, port: u16, settings: &str) -> PathBuf {
+    let p = dir.join("worker.properties");
+    std::fs::write(
+        &p,
+        format!(
+            "listeners=http://127.0.0.1:{port}\n\
+             rocketmq.rest.listeners=\n\
+             offset.storage.file.filename={}\n{settings}",
+            dir.join("connect.offsets").display()
+        ),
+    )
+    .unwrap();
+    p
 }
